@@ -1,0 +1,2 @@
+//! Shared helpers for unet's benchmarks.
+#![forbid(unsafe_code)]

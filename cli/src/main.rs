@@ -1,0 +1,2 @@
+//! The `unet` command.
+fn main() {}

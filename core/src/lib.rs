@@ -1,0 +1,34 @@
+//! unet-core: what every unet protocol crate shares.
+//!
+//! - [`time`]: [`Instant`] and [`Duration`], always supplied by the caller (machines never
+//!   read a clock).
+//! - [`checksum`]: the Internet checksum (RFC 1071), word-at-a-time, with incremental update
+//!   (RFC 1624) and the IPv4/IPv6 pseudo-header sums.
+//! - [`rng`]: the [`Rng`] abstraction over `rand_core`, and a small seeded generator for tests.
+//! - [`cursor`]: a bounds-checked [`Reader`] for parsing and a [`TxBuf`] that lets each layer
+//!   write its header in front of the payload (headroom) without copying.
+//! - [`ip`]: [`IpProtocol`] numbers and the [`IpAddress`] trait that lets UDP and TCP be
+//!   written once for IPv4 and IPv6.
+//! - [`error`]: [`WireError`], the typed reason a wire parser rejects bytes.
+#![no_std]
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+#[cfg(feature = "alloc")]
+extern crate alloc;
+#[cfg(feature = "std")]
+extern crate std;
+
+pub mod checksum;
+pub mod cursor;
+pub mod error;
+pub mod ip;
+pub mod rng;
+pub mod time;
+
+pub use checksum::Checksum;
+pub use cursor::{Reader, TxBuf};
+pub use error::WireError;
+pub use ip::{IpAddress, IpProtocol};
+pub use rng::Rng;
+pub use time::{Duration, Instant};
