@@ -128,7 +128,10 @@ impl fmt::Display for Repr {
             }
             return match self.ethertype.as_length() {
                 Some(len) => write!(f, " length {len} (802.3)"),
-                None => write!(f, " ethertype 0x{:04x} ({})", self.ethertype.0, self.ethertype),
+                None => {
+                    let name = self.ethertype.name().unwrap_or("Unknown");
+                    write!(f, " ethertype 0x{:04x} ({name})", self.ethertype.0)
+                }
             };
         }
         write!(f, "{} > {}, ", self.src_addr, self.dst_addr)?;

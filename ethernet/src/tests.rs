@@ -213,6 +213,7 @@ fn setters_and_prepend_with_fcs() {
         repr.to_string(),
         "02:00:00:00:00:01 > 02:00:00:00:00:02, ethertype Unknown (0x88b5)"
     );
+    assert!(std::format!("{repr:#}").ends_with("ethertype 0x88b5 (Unknown)"));
     assert_eq!(repr.prepend(&mut tx), Err(WireError::BufferTooSmall));
     fcs::append(&mut tx).unwrap();
     let frame = fcs::verify(tx.data()).unwrap();
