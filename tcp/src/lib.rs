@@ -26,6 +26,9 @@ pub mod repr;
 pub mod segment;
 pub mod seq;
 
+#[cfg(test)]
+mod tests;
+
 pub use flags::TcpFlags;
 pub use option::{OptionIter, SackBlock, SackBlocks, TcpOption, TcpOptionKind, Timestamps};
 pub use options::{Layout, OptionSet, Options, TcpOptions, MAX_OPTIONS_LEN};

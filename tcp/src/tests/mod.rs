@@ -1,0 +1,6 @@
+//! Unit tests: RFC vectors and malformed input (`option`, `segment`), and proptest round
+//! trips (`roundtrip`).
+
+mod option;
+mod roundtrip;
+mod segment;
