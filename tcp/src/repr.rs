@@ -105,10 +105,11 @@ impl<'a> Repr<'a> {
     /// Reads the header of `segment` without its checksum (for captures taken before
     /// checksum offload, or when the NIC verified it). Checks:
     /// - the lengths ([`Segment::check_len`]);
-    /// - every option ([`WireError::BadOption`], see [`TcpOptions::parse`]);
-    /// - the urgent pointer: with URG set it must be non-zero, since it points just past
-    ///   the urgent data (RFC 9293 §3.1, §3.8.5) and zero would announce none
-    ///   ([`WireError::Malformed`]).
+    /// - every option ([`WireError::BadOption`], see [`TcpOptions::parse`]).
+    ///
+    /// URG with an urgent pointer of zero announces no urgent byte (RFC 9293 §3.8.5 points
+    /// just past the urgent data); it is odd but well-formed, Linux accepts it, and what it
+    /// means for a connection is the machine's business, so the wire layer keeps it.
     pub fn parse_without_checksum<T: AsRef<[u8]> + ?Sized>(
         segment: &Segment<&'a T>,
     ) -> Result<Repr<'a>, WireError> {
@@ -117,9 +118,6 @@ impl<'a> Repr<'a> {
         let header_len = segment.header_len();
         let options = TcpOptions::parse(bytes.get(HEADER_LEN..header_len).unwrap_or(&[]))?;
         let flags = segment.flags();
-        if flags.contains(TcpFlags::URG) && segment.urgent_pointer() == 0 {
-            return Err(WireError::Malformed);
-        }
         Ok(Repr {
             src_port: segment.src_port(),
             dst_port: segment.dst_port(),

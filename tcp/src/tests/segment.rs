@@ -67,10 +67,11 @@ fn rfc9293_3_1_data_offset_beyond_buffer_is_truncated() {
 }
 
 #[test]
-fn rfc9293_3_1_urgent_pointer_must_point_past_urgent_data() {
+fn rfc9293_3_8_5_urgent_pointer_is_kept_as_sent() {
+    // URG with pointer 0 announces no urgent byte; the wire layer keeps it (Linux accepts it).
     let h = header(0x5020);
     let seg = Segment::new_checked(&h[..]).unwrap();
-    assert_eq!(Repr::parse_without_checksum(&seg), Err(WireError::Malformed));
+    assert_eq!(Repr::parse_without_checksum(&seg).unwrap().urgent_pointer, 0);
     let mut h = header(0x5020);
     h[19] = 7;
     let seg = Segment::new_checked(&h[..]).unwrap();
