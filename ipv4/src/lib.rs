@@ -62,3 +62,6 @@ impl Default for Checks {
         Checks::ALL
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -426,8 +426,7 @@ impl<'b> OptionsBuilder<'b> {
     /// the 40 bytes a header has room for (padding included).
     pub fn push(&mut self, option: &Ipv4Option<'_>) -> Result<&mut Self, WireError> {
         let end = self.len + option.buffer_len();
-        if end.next_multiple_of(4) > MAX_OPTIONS_LEN || end.next_multiple_of(4) > self.buf.len()
-        {
+        if end.next_multiple_of(4) > MAX_OPTIONS_LEN || end.next_multiple_of(4) > self.buf.len() {
             return Err(WireError::BufferTooSmall);
         }
         let written = option.emit(&mut self.buf[self.len..])?;

@@ -46,7 +46,7 @@ pub struct Repr<'a> {
 
 impl<'a> Repr<'a> {
     /// Reads the header of a packet made by [`Packet::new_checked`], verifying the checksum.
-    pub fn parse<T: AsRef<[u8]>>(packet: &'a Packet<T>) -> Result<Repr<'a>, WireError> {
+    pub fn parse<T: AsRef<[u8]> + ?Sized>(packet: &Packet<&'a T>) -> Result<Repr<'a>, WireError> {
         Repr::parse_with(packet, Checks::ALL)
     }
 
@@ -55,8 +55,8 @@ impl<'a> Repr<'a> {
     /// Errors: [`WireError::BadVersion`]; [`WireError::Malformed`] when the reserved flag is
     /// set (RFC 791 §3.1 "must be zero"; RFC 3514's evil bit is not honoured);
     /// [`WireError::BadChecksum`]; [`WireError::BadOption`] when an option is malformed.
-    pub fn parse_with<T: AsRef<[u8]>>(
-        packet: &'a Packet<T>,
+    pub fn parse_with<T: AsRef<[u8]> + ?Sized>(
+        packet: &Packet<&'a T>,
         checks: Checks,
     ) -> Result<Repr<'a>, WireError> {
         if packet.version() != 4 {
@@ -68,7 +68,8 @@ impl<'a> Repr<'a> {
         if checks.checksum && !packet.verify_checksum() {
             return Err(WireError::BadChecksum);
         }
-        let options = packet.options();
+        let options =
+            packet.as_slice().get(HEADER_LEN..packet.header_len()).ok_or(WireError::Truncated)?;
         Options::check(options)?;
         let payload_len = usize::from(packet.total_len())
             .checked_sub(packet.header_len())
@@ -215,7 +216,11 @@ impl fmt::Display for Repr<'_> {
         if f.alternate() {
             return self.fmt_verbose(f);
         }
-        write!(f, "IP {} > {}: {}, length {}", self.src, self.dst, self.protocol, self.payload_len)?;
+        write!(
+            f,
+            "IP {} > {}: {}, length {}",
+            self.src, self.dst, self.protocol, self.payload_len
+        )?;
         self.fmt_fragment(f)
     }
 }

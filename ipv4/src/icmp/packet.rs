@@ -156,3 +156,11 @@ impl<T: AsRef<[u8]> + AsMut<[u8]>> AsMut<[u8]> for Packet<T> {
         self.buffer.as_mut()
     }
 }
+
+impl<'a, T: AsRef<[u8]> + ?Sized> Packet<&'a T> {
+    /// The whole buffer with the buffer's lifetime (not the view's), so that a `Repr`
+    /// parsed from a borrowed view can outlive the view.
+    pub fn as_slice(&self) -> &'a [u8] {
+        T::as_ref(self.buffer)
+    }
+}

@@ -222,7 +222,7 @@ impl Iterator for RouterEntries<'_> {
 }
 
 /// Requires the code of a type that defines only code 0.
-fn code_zero<T: AsRef<[u8]>>(packet: &Packet<T>) -> Result<(), WireError> {
+fn code_zero<T: AsRef<[u8]> + ?Sized>(packet: &Packet<&T>) -> Result<(), WireError> {
     if packet.msg_code() == 0 {
         Ok(())
     } else {
@@ -243,7 +243,7 @@ fn exact<'a>(data: &'a [u8], len: usize) -> Result<Reader<'a>, WireError> {
 
 impl<'a> Repr<'a> {
     /// Reads a message, verifying its checksum.
-    pub fn parse<T: AsRef<[u8]>>(packet: &'a Packet<T>) -> Result<Repr<'a>, WireError> {
+    pub fn parse<T: AsRef<[u8]> + ?Sized>(packet: &Packet<&'a T>) -> Result<Repr<'a>, WireError> {
         Repr::parse_with(packet, Checks::ALL)
     }
 
@@ -255,14 +255,14 @@ impl<'a> Repr<'a> {
     /// when a fixed-size message (timestamp, information, address mask, router
     /// solicitation) has fewer / more bytes than its type defines, or an RFC 4884 length
     /// runs past the message.
-    pub fn parse_with<T: AsRef<[u8]>>(
-        packet: &'a Packet<T>,
+    pub fn parse_with<T: AsRef<[u8]> + ?Sized>(
+        packet: &Packet<&'a T>,
         checks: Checks,
     ) -> Result<Repr<'a>, WireError> {
         if checks.checksum && !packet.verify_checksum() {
             return Err(WireError::BadChecksum);
         }
-        let data = packet.data();
+        let data = packet.as_slice().get(HEADER_LEN..).ok_or(WireError::Truncated)?;
         let (ident, seq_no) = (packet.ident(), packet.seq_no());
         let t = packet.msg_type();
         Ok(match t {

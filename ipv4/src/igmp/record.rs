@@ -68,8 +68,7 @@ impl<'a> GroupRecord<'a> {
         let sources_len = usize::from(u16::from_be_bytes([n_hi, n_lo])) * 4;
         let aux_len = usize::from(aux_words) * 4;
         let sources = rest.get(..sources_len).ok_or(WireError::Truncated)?;
-        let aux_data =
-            rest.get(sources_len..sources_len + aux_len).ok_or(WireError::Truncated)?;
+        let aux_data = rest.get(sources_len..sources_len + aux_len).ok_or(WireError::Truncated)?;
         let record = GroupRecord {
             record_type: RecordType(record_type),
             multicast_addr: Ipv4Addr::new(a0, a1, a2, a3),

@@ -74,7 +74,7 @@ pub enum Repr<'a> {
 
 impl<'a> Repr<'a> {
     /// Reads a message, verifying its checksum.
-    pub fn parse<T: AsRef<[u8]>>(packet: &'a Packet<T>) -> Result<Repr<'a>, WireError> {
+    pub fn parse<T: AsRef<[u8]> + ?Sized>(packet: &Packet<&'a T>) -> Result<Repr<'a>, WireError> {
         Repr::parse_with(packet, Checks::ALL)
     }
 
@@ -85,8 +85,8 @@ impl<'a> Repr<'a> {
     /// leaves may be longer than 8 bytes; the rest is ignored (RFC 2236 §2.5). Other
     /// errors: [`WireError::BadChecksum`]; [`WireError::Truncated`] when the sources or
     /// records announced do not fit.
-    pub fn parse_with<T: AsRef<[u8]>>(
-        packet: &'a Packet<T>,
+    pub fn parse_with<T: AsRef<[u8]> + ?Sized>(
+        packet: &Packet<&'a T>,
         checks: Checks,
     ) -> Result<Repr<'a>, WireError> {
         if checks.checksum && !packet.verify_checksum() {
@@ -99,7 +99,7 @@ impl<'a> Repr<'a> {
             }
             Type::MEMBERSHIP_QUERY if packet.len() >= V3_QUERY_LEN => {
                 let num_sources = packet.num_sources();
-                let sources = packet.query_sources();
+                let sources = packet.as_slice().get(V3_QUERY_LEN..).unwrap_or(&[]);
                 if sources.len() < usize::from(num_sources) * 4 {
                     return Err(WireError::Truncated);
                 }
@@ -119,14 +119,14 @@ impl<'a> Repr<'a> {
             Type::LEAVE_GROUP => Repr::LeaveGroup { group_addr },
             Type::V3_REPORT => {
                 let num_records = packet.num_group_records();
-                let records = packet.group_records();
+                let records = packet.as_slice().get(HEADER_LEN..).unwrap_or(&[]);
                 GroupRecords::new(records, num_records).try_for_each(|r| r.map(|_| ()))?;
                 Repr::ReportV3 { num_records, records }
             }
             msg_type => Repr::Other {
                 msg_type,
                 code: packet.max_resp_code(),
-                data: packet.as_ref().get(4..).unwrap_or(&[]),
+                data: packet.as_slice().get(4..).unwrap_or(&[]),
             },
         })
     }
