@@ -1,6 +1,8 @@
 //! Shared helpers for unet's benchmarks.
 #![forbid(unsafe_code)]
 
+pub mod frame;
+
 /// The Internet checksum computed the textbook way, one byte at a time (RFC 1071 §4.1's loop
 /// taken literally): the baseline the word-at-a-time `unet_core::checksum` is measured against.
 pub fn bytewise_checksum(data: &[u8]) -> u16 {
