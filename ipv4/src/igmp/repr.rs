@@ -67,7 +67,9 @@ pub enum Repr<'a> {
         msg_type: Type,
         /// Byte 1.
         code: u8,
-        /// Bytes 4 to the end.
+        /// Bytes 4 to 7.
+        rest_of_header: [u8; 4],
+        /// Everything after the first 8 bytes.
         data: &'a [u8],
     },
 }
@@ -126,7 +128,8 @@ impl<'a> Repr<'a> {
             msg_type => Repr::Other {
                 msg_type,
                 code: packet.max_resp_code(),
-                data: packet.as_slice().get(4..).unwrap_or(&[]),
+                rest_of_header: packet.group_addr().octets(),
+                data: packet.as_slice().get(HEADER_LEN..).unwrap_or(&[]),
             },
         })
     }
@@ -183,7 +186,7 @@ impl<'a> Repr<'a> {
             | Repr::LeaveGroup { .. } => HEADER_LEN,
             Repr::QueryV3 { sources, .. } => V3_QUERY_LEN + sources.len(),
             Repr::ReportV3 { records, .. } => HEADER_LEN + records.len(),
-            Repr::Other { data, .. } => 4 + data.len(),
+            Repr::Other { data, .. } => HEADER_LEN + data.len(),
         }
     }
 
@@ -228,9 +231,10 @@ impl<'a> Repr<'a> {
                 buf[6..8].copy_from_slice(&num_records.to_be_bytes());
                 buf[8..].copy_from_slice(records);
             }
-            Repr::Other { code, data, .. } => {
+            Repr::Other { code, rest_of_header, data, .. } => {
                 buf[1] = code;
-                buf[4..].copy_from_slice(data);
+                buf[4..8].copy_from_slice(&rest_of_header);
+                buf[8..].copy_from_slice(data);
             }
         }
         let c = checksum::checksum(buf);
