@@ -28,8 +28,14 @@ pub enum LayerKind {
     Ipv6,
     /// An IPv6 extension header.
     Ipv6Ext,
+    /// ICMP for IPv4.
+    Icmpv4,
+    /// IGMP.
+    Igmp,
     /// UDP.
     Udp,
+    /// TCP.
+    Tcp,
     /// Bytes unet does not decode.
     Data,
 }
@@ -47,7 +53,10 @@ impl LayerKind {
             LayerKind::Ipv4 => "ipv4",
             LayerKind::Ipv6 => "ipv6",
             LayerKind::Ipv6Ext => "ipv6-ext",
+            LayerKind::Icmpv4 => "icmp",
+            LayerKind::Igmp => "igmp",
             LayerKind::Udp => "udp",
+            LayerKind::Tcp => "tcp",
             LayerKind::Data => "data",
         }
     }
@@ -97,8 +106,14 @@ pub enum Layer<'p> {
     Ipv6(unet_ipv6::Repr),
     /// One IPv6 extension header.
     Ipv6Ext(unet_ipv6::ExtHeader<'p>),
+    /// ICMPv4 message.
+    Icmpv4(unet_ipv4::icmp::Repr<'p>),
+    /// IGMP message.
+    Igmp(unet_ipv4::igmp::Repr<'p>),
     /// UDP header.
     Udp(unet_udp::Repr),
+    /// TCP header.
+    Tcp(unet_tcp::Repr<'p>),
     /// Undecoded bytes.
     Data(Data),
 }
@@ -114,7 +129,10 @@ impl Layer<'_> {
             Layer::Ipv4(_) => LayerKind::Ipv4,
             Layer::Ipv6(_) => LayerKind::Ipv6,
             Layer::Ipv6Ext(_) => LayerKind::Ipv6Ext,
+            Layer::Icmpv4(_) => LayerKind::Icmpv4,
+            Layer::Igmp(_) => LayerKind::Igmp,
             Layer::Udp(_) => LayerKind::Udp,
+            Layer::Tcp(_) => LayerKind::Tcp,
             Layer::Data(_) => LayerKind::Data,
         }
     }
@@ -131,7 +149,10 @@ impl fmt::Display for Layer<'_> {
             Layer::Ipv4(r) => fmt::Display::fmt(r, f),
             Layer::Ipv6(r) => fmt::Display::fmt(r, f),
             Layer::Ipv6Ext(r) => fmt::Display::fmt(r, f),
+            Layer::Icmpv4(r) => fmt::Display::fmt(r, f),
+            Layer::Igmp(r) => fmt::Display::fmt(r, f),
             Layer::Udp(r) => fmt::Display::fmt(r, f),
+            Layer::Tcp(r) => fmt::Display::fmt(r, f),
             Layer::Data(r) => fmt::Display::fmt(r, f),
         }
     }

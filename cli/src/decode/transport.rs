@@ -18,6 +18,9 @@ pub(crate) fn ip_payload(
 ) -> Step {
     let result = match protocol {
         IpProtocol::UDP => udp(w, payload, at, first_fragment),
+        IpProtocol::TCP => tcp(w, payload, at, first_fragment),
+        IpProtocol::ICMP if is_v4(w) => icmpv4(w, payload, at, first_fragment),
+        IpProtocol::IGMP if is_v4(w) => igmp(w, payload, at, first_fragment),
         p => {
             data(w, DataKind::IpProtocol(p), payload.len(), at);
             Ok(())
@@ -43,5 +46,53 @@ fn udp(w: &mut Walker<'_>, bytes: &[u8], at: usize, fragment: bool) -> Step {
     }
     .map_err(stop(LayerKind::Udp, at))?;
     w.emit(Layer::Udp(repr), at, repr.buffer_len(), repr.header_len());
+    Ok(())
+}
+
+/// TCP (RFC 9293), its checksum verified over the enclosing IP pseudo-header.
+fn tcp(w: &mut Walker<'_>, bytes: &[u8], at: usize, fragment: bool) -> Step {
+    let segment = unet_tcp::Segment::new_checked(bytes).map_err(stop(LayerKind::Tcp, at))?;
+    let verify = w.checksums() && !fragment;
+    let repr = match w.ip {
+        Some(IpPair::V4 { src, dst }) if verify => unet_tcp::Repr::parse(&segment, &src, &dst),
+        Some(IpPair::V6 { src, dst }) if verify => unet_tcp::Repr::parse(&segment, &src, &dst),
+        _ => unet_tcp::Repr::parse_without_checksum(&segment),
+    }
+    .map_err(stop(LayerKind::Tcp, at))?;
+    w.emit(Layer::Tcp(repr), at, repr.buffer_len(), repr.header_len());
+    Ok(())
+}
+
+fn is_v4(w: &Walker<'_>) -> bool {
+    matches!(w.ip, Some(IpPair::V4 { .. }))
+}
+
+fn ipv4_checks(w: &Walker<'_>, fragment: bool) -> unet_ipv4::Checks {
+    if w.checksums() && !fragment {
+        unet_ipv4::Checks::ALL
+    } else {
+        unet_ipv4::Checks::OFFLOADED
+    }
+}
+
+/// ICMP (RFC 792): the whole message is the unit; its first 8 bytes the header.
+fn icmpv4(w: &mut Walker<'_>, bytes: &[u8], at: usize, fragment: bool) -> Step {
+    use unet_ipv4::icmp;
+    let packet = icmp::Packet::new_checked(bytes).map_err(stop(LayerKind::Icmpv4, at))?;
+    let repr = icmp::Repr::parse_with(&packet, ipv4_checks(w, fragment))
+        .map_err(stop(LayerKind::Icmpv4, at))?;
+    let len = repr.buffer_len();
+    w.emit(Layer::Icmpv4(repr), at, len, icmp::HEADER_LEN.min(len));
+    Ok(())
+}
+
+/// IGMP (RFC 2236, RFC 3376): the whole message is the unit.
+fn igmp(w: &mut Walker<'_>, bytes: &[u8], at: usize, fragment: bool) -> Step {
+    use unet_ipv4::igmp;
+    let packet = igmp::Packet::new_checked(bytes).map_err(stop(LayerKind::Igmp, at))?;
+    let repr = igmp::Repr::parse_with(&packet, ipv4_checks(w, fragment))
+        .map_err(stop(LayerKind::Igmp, at))?;
+    let len = repr.buffer_len();
+    w.emit(Layer::Igmp(repr), at, len, igmp::HEADER_LEN.min(len));
     Ok(())
 }
