@@ -21,13 +21,14 @@
 //! ```
 
 use core::fmt;
+use core::net::Ipv6Addr;
 
 use unet_core::{IpProtocol, WireError};
 
 use crate::ext::fragment::FragmentRepr;
 use crate::ext::hop_by_hop::OptionsRepr;
 use crate::ext::len_in_8_octets;
-use crate::ext::routing::RoutingRepr;
+use crate::ext::routing::{RoutingRepr, RoutingType};
 
 /// The most extension headers the walker follows before giving up with
 /// [`ChainError::TooManyHeaders`].
@@ -412,6 +413,29 @@ impl<'a> Chain<'a> {
     /// True for a fragment other than the first: [`Chain::payload`] is fragment data.
     pub fn is_later_fragment(&self) -> bool {
         self.fragment.is_some_and(|f| !f.is_first())
+    }
+
+    /// The destination address an upper-layer checksum uses (RFC 8200 §8.1): with a
+    /// Routing header whose Segments Left is not zero, the final destination (the last
+    /// address of a type 0 header, the first segment of a Segment Routing Header, the
+    /// home address of a type 2 header); otherwise `dst`, the fixed header's.
+    pub fn final_destination(&self, dst: Ipv6Addr) -> Ipv6Addr {
+        let mut out = dst;
+        for h in self.headers().flatten() {
+            if let ExtHeader::Routing(r) = h {
+                if r.segments_left == 0 {
+                    continue;
+                }
+                let found = match r.routing_type {
+                    RoutingType::SEGMENT_ROUTING => r.addresses().and_then(|mut a| a.next()),
+                    _ => r.addresses().and_then(|a| a.last()),
+                };
+                if let Some(a) = found {
+                    out = a;
+                }
+            }
+        }
+        out
     }
 
     /// The bytes after the chain: the upper-layer header and data.

@@ -35,10 +35,18 @@ extern crate std;
 
 pub mod chain;
 pub mod ext;
+pub mod icmp;
+pub mod mld;
+pub mod ndp;
 pub mod packet;
+pub mod summary;
 
 #[cfg(test)]
 mod testutil;
 
 pub use chain::{Chain, ChainError, ExtHeader, ExtHeaders};
+pub use icmp::{Icmpv6Type, Message};
+pub use mld::MldRepr;
+pub use ndp::NdpRepr;
 pub use packet::{Packet, Repr};
+pub use summary::Summary;

@@ -341,10 +341,10 @@ mod tests {
 
     #[test]
     fn rfc2675_jumbogram_is_unsupported() {
-        let mut bytes = vec![0u8; 48];
+        let mut bytes = [0u8; 48];
         bytes[0] = 0x60;
-        bytes[6] = 0; // Hop-by-Hop
-                      // Hop-by-Hop: next header 59, length 0, Jumbo Payload (0xc2, len 4, 0x00010000).
+        // Next header Hop-by-Hop: next header 59, length 0, Jumbo Payload (0xc2, len 4).
+        bytes[6] = 0;
         bytes[40..48].copy_from_slice(&[59, 0, 0xc2, 4, 0, 1, 0, 0]);
         let p = Packet::new_checked(&bytes[..]).unwrap();
         assert_eq!(Repr::parse(&p), Err(WireError::Unsupported));

@@ -26,7 +26,7 @@ pub(crate) fn len_in_8_octets(bytes: &[u8]) -> Result<usize, WireError> {
 ///
 /// Errors: [`WireError::BadLength`] unless `len` is a multiple of 8 between 8 and 2048.
 pub(crate) fn len_field(len: usize) -> Result<u8, WireError> {
-    if len < 8 || len % 8 != 0 {
+    if len < 8 || !len.is_multiple_of(8) {
         return Err(WireError::BadLength);
     }
     u8::try_from(len / 8 - 1).map_err(|_| WireError::BadLength)
