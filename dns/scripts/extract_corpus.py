@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Extracts every DNS message from the bundled captures into dns/tests/corpus/*.hex.
 
-One message per line, lowercase hex. Ethernet (with 802.1Q tags), IPv4/IPv6, UDP and TCP
+One message per line, lowercase hex; a message cut short by the capture's snap length is
+prefixed with "truncated ". Ethernet (with 802.1Q tags), IPv4/IPv6, UDP and TCP
 headers are skipped; over TCP the 2-byte length prefix (RFC 1035 4.2.2) is removed and
 segments are split into messages by it. Only port 53 traffic is kept.
 """
@@ -23,8 +24,8 @@ def frames(path):
     linktype = struct.unpack(e + "I", d[20:24])[0]
     off = 24
     while off + 16 <= len(d):
-        _, _, caplen, _ = struct.unpack(e + "IIII", d[off:off + 16])
-        yield linktype, d[off + 16:off + 16 + caplen]
+        _, _, caplen, origlen = struct.unpack(e + "IIII", d[off:off + 16])
+        yield linktype, d[off + 16:off + 16 + caplen], caplen < origlen
         off += 16 + caplen
 
 
@@ -53,12 +54,12 @@ def main():
     for name in FILES:
         msgs = []
         streams = {}
-        for lt, f in frames(os.path.join(PCAPS, name)):
+        for lt, f, cut in frames(os.path.join(PCAPS, name)):
             proto, seg = transport(lt, f)
             if proto == 17:
                 sp, dp = struct.unpack(">HH", seg[:4])
                 if 53 in (sp, dp):
-                    msgs.append(seg[8:])
+                    msgs.append(("truncated " if cut else "") + seg[8:].hex())
             elif proto == 6:
                 sp, dp = struct.unpack(">HH", seg[:4])
                 if 53 not in (sp, dp):
@@ -69,13 +70,13 @@ def main():
                     n = struct.unpack(">H", buf[:2])[0]
                     if len(buf) < 2 + n:
                         break
-                    msgs.append(buf[2:2 + n])
+                    msgs.append(buf[2:2 + n].hex())
                     buf = buf[2 + n:]
                 streams[(sp, dp)] = buf
         out = os.path.join(OUT, name.replace(".pcap", ".hex"))
         with open(out, "w") as fh:
             for m in msgs:
-                fh.write(m.hex() + "\n")
+                fh.write(m + "\n")
         print(name, len(msgs), "messages", file=sys.stderr)
 
 
