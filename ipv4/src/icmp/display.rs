@@ -4,7 +4,8 @@ use core::fmt;
 
 use unet_core::IpProtocol;
 
-use super::repr::{Original, Repr};
+use super::original::Original;
+use super::repr::Repr;
 use super::types::{TimeExceeded, Unreachable};
 
 /// Milliseconds since midnight UT as tcpdump prints them (`hh:mm:ss.mmm`); values with the

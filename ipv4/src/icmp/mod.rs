@@ -12,12 +12,16 @@
 //! ```
 
 mod display;
+mod original;
 mod packet;
 mod repr;
+mod router;
 #[cfg(test)]
 mod tests;
 mod types;
 
+pub use original::Original;
 pub use packet::{Packet, HEADER_LEN};
-pub use repr::{Original, Repr, RouterEntries, RouterEntry};
+pub use repr::Repr;
+pub use router::{RouterEntries, RouterEntry};
 pub use types::{ParamProblem, Redirect, TimeExceeded, Type, Unreachable};

@@ -4,68 +4,11 @@ use core::net::Ipv4Addr;
 
 use unet_core::{checksum, Reader, WireError};
 
+use super::original::Original;
 use super::packet::{Packet, HEADER_LEN};
+use super::router::RouterEntries;
 use super::types::{ParamProblem, Redirect, TimeExceeded, Type, Unreachable};
 use crate::Checks;
-
-/// The datagram an error message quotes (RFC 792: "Internet Header + 64 bits of Original
-/// Data Datagram"; RFC 1812 §4.3.2.3 allows more), with the RFC 4884 extension structure
-/// that may follow it.
-///
-/// RFC 4884 §4.1: byte 5 of types 3, 11 and 12 is the quoted datagram's length in 32-bit
-/// words when an extension structure follows, zero otherwise. Here `extensions` is `None`
-/// exactly when that length is zero, so a re-emit writes the same byte 5.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Original<'a> {
-    /// The quoted datagram: its IP header and leading payload bytes (padded to a 32-bit
-    /// boundary when extensions follow).
-    pub datagram: &'a [u8],
-    /// The RFC 4884 extension structure, kept opaque; `None` when byte 5 is zero.
-    pub extensions: Option<&'a [u8]>,
-}
-
-impl<'a> Original<'a> {
-    /// Just a quoted datagram, no extensions.
-    pub const fn new(datagram: &'a [u8]) -> Original<'a> {
-        Original { datagram, extensions: None }
-    }
-
-    /// The quoted datagram's IP header, if it holds a readable one (its payload is cut, so
-    /// only the header is checked; see [`crate::Packet::new_checked_header`]).
-    pub fn ip_header(&self) -> Result<crate::Packet<&'a [u8]>, WireError> {
-        crate::Packet::new_checked_header(self.datagram)
-    }
-
-    fn parse(length_words: u8, data: &'a [u8]) -> Result<Original<'a>, WireError> {
-        if length_words == 0 {
-            return Ok(Original::new(data));
-        }
-        let split = usize::from(length_words) * 4;
-        if split > data.len() {
-            return Err(WireError::BadLength);
-        }
-        let (datagram, ext) = data.split_at(split);
-        Ok(Original { datagram, extensions: Some(ext) })
-    }
-
-    /// Byte 5, or an error when the datagram cannot be described by it.
-    fn length_words(&self) -> Result<u8, WireError> {
-        match self.extensions {
-            None => Ok(0),
-            Some(_) => {
-                let len = self.datagram.len();
-                if len == 0 || !len.is_multiple_of(4) {
-                    return Err(WireError::BadLength);
-                }
-                u8::try_from(len / 4).map_err(|_| WireError::BadLength)
-            }
-        }
-    }
-
-    fn len(&self) -> usize {
-        self.datagram.len() + self.extensions.map_or(0, <[u8]>::len)
-    }
-}
 
 /// An ICMP message. Every RFC 792 type, plus RFC 950 address masks and RFC 1256 router
 /// discovery; anything else is kept as [`Repr::Other`] so a re-emit reproduces it.
@@ -190,35 +133,6 @@ pub enum Repr<'a> {
         /// Everything after the header.
         data: &'a [u8],
     },
-}
-
-/// One router of a Router Advertisement (RFC 1256 §3.1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RouterEntry {
-    /// Router address.
-    pub addr: Ipv4Addr,
-    /// Preference level (signed; 0x80000000 means "do not use as default").
-    pub preference: i32,
-}
-
-/// The entries of a Router Advertisement.
-#[derive(Debug, Clone)]
-pub struct RouterEntries<'a> {
-    bytes: &'a [u8],
-    left: u8,
-    stride: usize,
-}
-
-impl Iterator for RouterEntries<'_> {
-    type Item = RouterEntry;
-    fn next(&mut self) -> Option<RouterEntry> {
-        self.left = self.left.checked_sub(1)?;
-        let entry = self.bytes.get(..self.stride)?;
-        self.bytes = self.bytes.get(self.stride..).unwrap_or(&[]);
-        let (addr, rest) = entry.split_first_chunk::<4>()?;
-        let (pref, _) = rest.split_first_chunk::<4>()?;
-        Some(RouterEntry { addr: Ipv4Addr::from(*addr), preference: i32::from_be_bytes(*pref) })
-    }
 }
 
 /// Requires the code of a type that defines only code 0.
@@ -400,12 +314,10 @@ impl<'a> Repr<'a> {
     /// The entries of a Router Advertisement (empty for other messages).
     pub fn router_entries(&self) -> RouterEntries<'a> {
         match self {
-            Repr::RouterAdvertisement { num_addrs, entry_size, entries, .. } => RouterEntries {
-                bytes: entries,
-                left: *num_addrs,
-                stride: usize::from(*entry_size) * 4,
-            },
-            _ => RouterEntries { bytes: &[], left: 0, stride: 8 },
+            Repr::RouterAdvertisement { num_addrs, entry_size, entries, .. } => {
+                RouterEntries::new(entries, *num_addrs, *entry_size)
+            }
+            _ => RouterEntries::new(&[], 0, 2),
         }
     }
 
