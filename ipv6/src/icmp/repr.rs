@@ -199,8 +199,8 @@ impl<'a> Repr<'a> {
     /// Writes the message into the first [`Repr::buffer_len`] bytes of `msg` and fills the
     /// checksum for `src` and `dst`.
     ///
-    /// Errors: [`WireError::BufferTooSmall`]; [`WireError::BadLength`] from an MLD record
-    /// list that cannot be counted.
+    /// Errors: [`WireError::BufferTooSmall`]; [`WireError::BadLength`] from an MLDv2 Query
+    /// whose source list is not whole addresses or a PREF64 option out of range.
     pub fn emit<T: AsRef<[u8]> + AsMut<[u8]>>(
         &self,
         msg: &mut Message<T>,

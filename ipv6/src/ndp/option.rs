@@ -361,7 +361,8 @@ impl<'a> NdpOption<'a> {
     /// Writes the option at the start of `buf`, returning its length.
     ///
     /// Errors: [`WireError::BadLength`] when the option is not a whole number of 8-octet
-    /// units (at most 255); [`WireError::BufferTooSmall`].
+    /// units (at most 255) or a PREF64 scaled lifetime exceeds 13 bits;
+    /// [`WireError::BufferTooSmall`].
     pub fn emit(&self, buf: &mut [u8]) -> Result<usize, WireError> {
         let len = self.buffer_len();
         if !len.is_multiple_of(8) || len / 8 > 255 {
@@ -409,6 +410,9 @@ impl<'a> NdpOption<'a> {
                 d[6..].copy_from_slice(s);
             }
             NdpOption::Pref64(p) => {
+                if p.scaled_lifetime > 0x1fff {
+                    return Err(WireError::BadLength);
+                }
                 let word = (p.scaled_lifetime << 3) | u16::from(p.plc & 7);
                 d[..2].copy_from_slice(&word.to_be_bytes());
                 d[2..14].copy_from_slice(&p.prefix);

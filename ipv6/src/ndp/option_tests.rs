@@ -74,3 +74,14 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn rfc8781_4_scaled_lifetime_is_13_bits() {
+    let p = Pref64 { scaled_lifetime: 0x2000, plc: 0, prefix: [0; 12] };
+    assert_eq!(NdpOption::Pref64(p).emit(&mut [0u8; 16]), Err(WireError::BadLength));
+    let p = Pref64 { scaled_lifetime: 0x1fff, plc: 1, prefix: [0x20; 12] };
+    let mut b = [0u8; 16];
+    NdpOption::Pref64(p).emit(&mut b).unwrap();
+    assert_eq!(NdpOption::parse(&b), Ok((NdpOption::Pref64(p), 16)));
+    assert_eq!(p.prefix_len(), Some(64));
+}
