@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 
 use etherparse::{
-    Ethernet2Header, Icmpv4Header, Ipv4Header, Ipv6Extensions, Ipv6Header, SingleVlanHeader,
-    TcpHeader, TcpOptionElement, UdpHeader,
+    Ethernet2Header, Icmpv4Header, Icmpv6Header, Ipv4Header, Ipv6Extensions, Ipv6Header,
+    SingleVlanHeader, TcpHeader, TcpOptionElement, UdpHeader,
 };
 use unet::decode::{walk, Decoded, Layer, Options};
 use unet_tcp::TcpFlags;
@@ -126,6 +126,12 @@ fn compare(unit: &[u8], d: &Decoded<'_>) -> Result<bool, String> {
             same!(r.msg_type().0, bytes[0]);
             same!(r.code(), bytes[1]);
         }
+        Layer::Icmpv6(r) => {
+            let Ok((icmp, _)) = Icmpv6Header::from_slice(unit) else { return Ok(false) };
+            let bytes = icmp.to_bytes();
+            same!(r.msg_type().0, bytes[0]);
+            same!(r.code(), bytes[1]);
+        }
         _ => return Ok(false),
     }
     Ok(true)
@@ -148,9 +154,15 @@ fn corpus_fields_agree_with_etherparse() {
         }
     }
     // Each layer kind was actually compared, on a good share of the corpus.
-    for (kind, at_least) in
-        [("ethernet", 180), ("ipv4", 150), ("ipv6", 15), ("udp", 80), ("tcp", 15), ("icmp", 5)]
-    {
+    for (kind, at_least) in [
+        ("ethernet", 180),
+        ("ipv4", 150),
+        ("ipv6", 15),
+        ("udp", 80),
+        ("tcp", 15),
+        ("icmp", 5),
+        ("icmp6", 12),
+    ] {
         let n = agreed.get(kind).copied().unwrap_or(0);
         assert!(n >= at_least, "{kind}: compared {n} times: {agreed:?}");
     }

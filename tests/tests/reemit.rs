@@ -6,11 +6,13 @@ use unet_core::WireError;
 use unet_tests::{corpus_files, file_name, read_frames};
 
 /// How many bytes of the unit the layer's `emit` writes: the header, or the whole message
-/// for ICMP and IGMP, whose `Repr` holds the data too.
+/// for ICMP, ICMPv6, IGMP and DHCP, whose `Repr` holds the data too.
 fn written_len(d: &Decoded<'_>) -> usize {
     match &d.layer {
         Layer::Icmpv4(r) => r.buffer_len(),
         Layer::Igmp(r) => r.buffer_len(),
+        Layer::Icmpv6(r) => r.buffer_len(),
+        Layer::Dhcp(r) => r.buffer_len(),
         _ => d.header_len,
     }
 }
@@ -31,6 +33,10 @@ fn reemit(unit: &[u8], d: &Decoded<'_>) -> Option<Result<Vec<u8>, WireError>> {
         (Layer::Ipv6Ext(h), _) => h.emit(&mut buf),
         (Layer::Icmpv4(r), _) => r.emit(&mut unet_ipv4::icmp::Packet::new_unchecked(&mut buf)),
         (Layer::Igmp(r), _) => r.emit(&mut unet_ipv4::igmp::Packet::new_unchecked(&mut buf)),
+        (Layer::Icmpv6(r), Some(IpPair::V6 { src, dst })) => {
+            r.emit(&mut unet_ipv6::Message::new_unchecked(&mut buf), src, dst)
+        }
+        (Layer::Dhcp(r), _) => r.emit(&mut unet_dhcp::Message::new_unchecked(&mut buf)),
         (Layer::Udp(r), Some(ip)) => {
             let mut packet = unet_udp::Packet::new_unchecked(&mut buf);
             match ip {
@@ -47,7 +53,8 @@ fn reemit(unit: &[u8], d: &Decoded<'_>) -> Option<Result<Vec<u8>, WireError>> {
                 IpPair::V6 { src, dst } => r.emit(&mut segment, &src, &dst),
             }
         }
-        (Layer::Data(_), _) => return None,
+        // Undecoded bytes; DNS has a checked view and a builder but no byte-exact `Repr`.
+        (Layer::Data(_) | Layer::Dns(_), _) => return None,
         (layer, ip) => panic!("no re-emit for {:?} (ip {ip:?})", layer.kind()),
     };
     Some(result.map(|()| buf[..len].to_vec()))
@@ -84,8 +91,10 @@ fn every_decoded_layer_reemits_its_original_bytes() {
         LayerKind::Ipv6Ext,
         LayerKind::Icmpv4,
         LayerKind::Igmp,
+        LayerKind::Icmpv6,
         LayerKind::Udp,
         LayerKind::Tcp,
+        LayerKind::Dhcp,
     ] {
         assert!(checked.contains_key(kind.name()), "no {kind} layer re-emitted: {checked:?}");
     }

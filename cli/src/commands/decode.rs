@@ -100,7 +100,13 @@ pub fn write_frame(
             frame.link_type
         )?;
         for layer in &dissection.layers {
-            writeln!(out, "    {}", layer.verbose)?;
+            // A multi-line form (DNS prints dig's sections) continues further in; blank
+            // separator lines are dropped so every detail line stays indented.
+            let mut indent = "    ";
+            for line in layer.verbose.lines().filter(|l| !l.trim().is_empty()) {
+                writeln!(out, "{indent}{line}")?;
+                indent = "        ";
+            }
         }
         if let Outcome::Stopped(stop) = dissection.outcome {
             writeln!(out, "    {stop} at offset {}", stop.offset)?;

@@ -24,6 +24,12 @@ pub enum DataKind {
         /// Offset of these bytes in the datagram.
         offset: u32,
     },
+    /// Part of an application's byte stream that does not stand alone (a DNS message split
+    /// across TCP segments): decoding it needs the stream reassembled.
+    Stream {
+        /// The application protocol.
+        app: &'static str,
+    },
     /// A raw-IP frame whose version nibble is neither 4 nor 6.
     IpVersion(u8),
 }
@@ -49,6 +55,7 @@ impl fmt::Display for Data {
             DataKind::Fragment { protocol, offset } => {
                 write!(f, "fragment of {protocol} at offset {offset}")?
             }
+            DataKind::Stream { app } => write!(f, "{app} stream data")?,
             DataKind::IpVersion(v) => write!(f, "IP version {v} data")?,
         }
         write!(f, ", {} bytes", self.len)

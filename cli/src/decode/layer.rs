@@ -32,10 +32,16 @@ pub enum LayerKind {
     Icmpv4,
     /// IGMP.
     Igmp,
+    /// ICMPv6 (with NDP and MLD).
+    Icmpv6,
     /// UDP.
     Udp,
     /// TCP.
     Tcp,
+    /// DHCPv4 / BOOTP.
+    Dhcp,
+    /// DNS.
+    Dns,
     /// Bytes unet does not decode.
     Data,
 }
@@ -55,8 +61,11 @@ impl LayerKind {
             LayerKind::Ipv6Ext => "ipv6-ext",
             LayerKind::Icmpv4 => "icmp",
             LayerKind::Igmp => "igmp",
+            LayerKind::Icmpv6 => "icmp6",
             LayerKind::Udp => "udp",
             LayerKind::Tcp => "tcp",
+            LayerKind::Dhcp => "dhcp",
+            LayerKind::Dns => "dns",
             LayerKind::Data => "data",
         }
     }
@@ -89,7 +98,7 @@ pub enum IpPair {
 }
 
 /// One decoded layer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 #[non_exhaustive]
 pub enum Layer<'p> {
     /// Ethernet header.
@@ -110,10 +119,16 @@ pub enum Layer<'p> {
     Icmpv4(unet_ipv4::icmp::Repr<'p>),
     /// IGMP message.
     Igmp(unet_ipv4::igmp::Repr<'p>),
+    /// ICMPv6 message (NDP and MLD included).
+    Icmpv6(unet_ipv6::icmp::Repr<'p>),
     /// UDP header.
     Udp(unet_udp::Repr),
     /// TCP header.
     Tcp(unet_tcp::Repr<'p>),
+    /// DHCP message.
+    Dhcp(unet_dhcp::Repr<'p>),
+    /// DNS message (a checked view: DNS has no byte-exact `Repr`).
+    Dns(unet_dns::Message<&'p [u8]>),
     /// Undecoded bytes.
     Data(Data),
 }
@@ -131,8 +146,11 @@ impl Layer<'_> {
             Layer::Ipv6Ext(_) => LayerKind::Ipv6Ext,
             Layer::Icmpv4(_) => LayerKind::Icmpv4,
             Layer::Igmp(_) => LayerKind::Igmp,
+            Layer::Icmpv6(_) => LayerKind::Icmpv6,
             Layer::Udp(_) => LayerKind::Udp,
             Layer::Tcp(_) => LayerKind::Tcp,
+            Layer::Dhcp(_) => LayerKind::Dhcp,
+            Layer::Dns(_) => LayerKind::Dns,
             Layer::Data(_) => LayerKind::Data,
         }
     }
@@ -151,8 +169,11 @@ impl fmt::Display for Layer<'_> {
             Layer::Ipv6Ext(r) => fmt::Display::fmt(r, f),
             Layer::Icmpv4(r) => fmt::Display::fmt(r, f),
             Layer::Igmp(r) => fmt::Display::fmt(r, f),
+            Layer::Icmpv6(r) => fmt::Display::fmt(r, f),
             Layer::Udp(r) => fmt::Display::fmt(r, f),
             Layer::Tcp(r) => fmt::Display::fmt(r, f),
+            Layer::Dhcp(r) => fmt::Display::fmt(r, f),
+            Layer::Dns(r) => fmt::Display::fmt(r, f),
             Layer::Data(r) => fmt::Display::fmt(r, f),
         }
     }

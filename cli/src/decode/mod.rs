@@ -6,6 +6,7 @@
 //! the walk ends in an [`Outcome`]: decoded as far as unet goes, or stopped at a named layer
 //! with the typed [`WireError`] that layer's parser returned. No input makes it panic.
 
+mod app;
 mod data;
 mod ip;
 mod layer;
@@ -170,3 +171,6 @@ pub fn dissect(link_type: LinkType, frame: &[u8], options: Options) -> Dissectio
     });
     Dissection { layers, outcome }
 }
+
+#[cfg(test)]
+mod tests;

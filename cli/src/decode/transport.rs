@@ -3,7 +3,7 @@
 use unet_core::{IpProtocol, WireError};
 
 use super::link::data;
-use super::{stop, DataKind, IpPair, Layer, LayerKind, Step, Stop, Walker};
+use super::{app, stop, DataKind, IpPair, Layer, LayerKind, Step, Stop, Walker};
 
 /// Decodes the payload of an IP packet whose protocol is `protocol`, starting at `at`.
 ///
@@ -21,6 +21,7 @@ pub(crate) fn ip_payload(
         IpProtocol::TCP => tcp(w, payload, at, first_fragment),
         IpProtocol::ICMP if is_v4(w) => icmpv4(w, payload, at, first_fragment),
         IpProtocol::IGMP if is_v4(w) => igmp(w, payload, at, first_fragment),
+        IpProtocol::ICMPV6 if !is_v4(w) => icmpv6(w, payload, at, first_fragment),
         p => {
             data(w, DataKind::IpProtocol(p), payload.len(), at);
             Ok(())
@@ -46,7 +47,8 @@ fn udp(w: &mut Walker<'_>, bytes: &[u8], at: usize, fragment: bool) -> Step {
     }
     .map_err(stop(LayerKind::Udp, at))?;
     w.emit(Layer::Udp(repr), at, repr.buffer_len(), repr.header_len());
-    Ok(())
+    let data = packet.payload();
+    app::udp_payload(w, repr.src_port, repr.dst_port, data, at.saturating_add(repr.header_len()))
 }
 
 /// TCP (RFC 9293), its checksum verified over the enclosing IP pseudo-header.
@@ -60,7 +62,8 @@ fn tcp(w: &mut Walker<'_>, bytes: &[u8], at: usize, fragment: bool) -> Step {
     }
     .map_err(stop(LayerKind::Tcp, at))?;
     w.emit(Layer::Tcp(repr), at, repr.buffer_len(), repr.header_len());
-    Ok(())
+    let data = segment.payload();
+    app::tcp_payload(w, repr.src_port, repr.dst_port, data, at.saturating_add(repr.header_len()))
 }
 
 fn is_v4(w: &Walker<'_>) -> bool {
@@ -94,5 +97,22 @@ fn igmp(w: &mut Walker<'_>, bytes: &[u8], at: usize, fragment: bool) -> Step {
         .map_err(stop(LayerKind::Igmp, at))?;
     let len = repr.buffer_len();
     w.emit(Layer::Igmp(repr), at, len, igmp::HEADER_LEN.min(len));
+    Ok(())
+}
+
+/// ICMPv6 (RFC 4443) with NDP (RFC 4861) and MLD (RFC 2710, RFC 3810), its checksum
+/// verified over the IPv6 pseudo-header.
+fn icmpv6(w: &mut Walker<'_>, bytes: &[u8], at: usize, fragment: bool) -> Step {
+    use unet_ipv6::icmp;
+    let msg = unet_ipv6::Message::new_checked(bytes).map_err(stop(LayerKind::Icmpv6, at))?;
+    let repr = match w.ip {
+        Some(IpPair::V6 { src, dst }) if w.checksums() && !fragment => {
+            icmp::Repr::parse(&msg, src, dst)
+        }
+        _ => icmp::Repr::parse_unverified(&msg),
+    }
+    .map_err(stop(LayerKind::Icmpv6, at))?;
+    let len = repr.buffer_len();
+    w.emit(Layer::Icmpv6(repr), at, len, icmp::HEADER_LEN.min(len));
     Ok(())
 }
