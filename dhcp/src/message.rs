@@ -255,6 +255,10 @@ impl<T: AsRef<[u8]>> Message<T> {
             &[]
         }
     }
+    /// Every option, following option 52 into `file` and `sname` (RFC 2131 §4.1).
+    pub fn dhcp_options(&self) -> crate::option::Options<'_> {
+        crate::option::Options::new(self.options(), self.file(), self.sname())
+    }
 }
 
 impl<'a, T: AsRef<[u8]> + ?Sized> Message<&'a T> {
@@ -386,6 +390,8 @@ mod tests {
         assert_eq!(m.giaddr(), Ipv4Addr::new(192, 0, 2, 4));
         assert_eq!(m.client_hardware_address(), &[0, 0x11, 0x22, 0x33, 0x44, 0x55]);
         assert_eq!(&buf[236..240], &[99, 130, 83, 99]);
+        assert!(m.has_magic_cookie());
+        assert_eq!(m.dhcp_options().count(), 0);
         assert_eq!(&buf[10..12], &[0x80, 0]);
     }
 

@@ -161,12 +161,12 @@ impl<'a> Repr<'a> {
         Options::new(self.options_bytes(), &self.file, &self.sname)
     }
 
-    /// The option overload value (RFC 2132 §9.3), empty when absent.
+    /// The fields option 52 overloads (RFC 2132 §9.3); empty when absent or undefined.
     pub fn overload(&self) -> Overload {
         let mut it = crate::option::OptionIter::new(self.options_bytes()).map_while(Result::ok);
         // The same rule as the walk in `Options`: the first one-octet instance counts.
         match it.find(|o| o.code == OptionCode::OVERLOAD && o.data.len() == 1) {
-            Some(RawOption { data: &[v], .. }) => Overload::from_bits_retain(v),
+            Some(RawOption { data: &[v], .. }) => Overload::from_wire(v),
             _ => Overload::empty(),
         }
     }

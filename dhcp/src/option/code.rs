@@ -240,6 +240,18 @@ bitflags::bitflags! {
     }
 }
 
+impl Overload {
+    /// The fields an option-52 value overloads: values other than 1, 2 and 3 are not
+    /// defined (RFC 2132 §9.3) and overload nothing.
+    pub fn from_wire(value: u8) -> Overload {
+        if (1..=3).contains(&value) {
+            Overload::from_bits_retain(value)
+        } else {
+            Overload::empty()
+        }
+    }
+}
+
 impl fmt::Display for Overload {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.bits() {

@@ -95,7 +95,8 @@ pub enum Area {
 /// field, then `file` if option 52 says so, then `sname`.
 ///
 /// Only an option 52 in the options field itself switches the overloaded fields on
-/// (RFC 2131 §4.1); its first well-formed instance counts.
+/// (RFC 2131 §4.1); its first one-octet instance counts, and only the values 1, 2 and 3
+/// mean anything (RFC 2132 §9.3).
 #[derive(Debug, Clone)]
 pub struct Options<'a> {
     iter: OptionIter<'a>,
@@ -222,7 +223,7 @@ impl<'a> Iterator for Options<'a> {
                         && o.data.len() == 1
                     {
                         self.overload_seen = true;
-                        self.overload = Overload::from_bits_retain(o.data[0]);
+                        self.overload = Overload::from_wire(o.data[0]);
                     }
                 }
                 return Some(item);
@@ -295,6 +296,10 @@ mod tests {
         let options = [53, 1, 1, 255];
         let (c, n) = codes(Options::new(&options, &file, &sname));
         assert_eq!(&c[..n], &[53]);
+        // values other than 1, 2, 3 overload nothing
+        let options = [52, 1, 7, 255];
+        let (c, n) = codes(Options::new(&options, &file, &sname));
+        assert_eq!(&c[..n], &[52]);
     }
 
     #[test]
