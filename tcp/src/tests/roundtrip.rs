@@ -127,6 +127,21 @@ fn emit_and_parse<A: IpAddress>(
 
 proptest! {
     #[test]
+    fn option_set_emit_matches_its_layout(set in option_set()) {
+        // `emit` and `buffer_len` are written out for speed; `layout` is the reference.
+        let mut direct = [0u8; 40];
+        let n = set.emit(&mut direct).unwrap();
+        let mut reference = [0u8; 40];
+        let mut at = 0;
+        for option in set.layout() {
+            at += option.emit(&mut reference[at..]).unwrap();
+        }
+        prop_assert_eq!(n, at);
+        prop_assert_eq!(set.buffer_len(), at);
+        prop_assert_eq!(&direct[..n], &reference[..at]);
+    }
+
+    #[test]
     fn typed_repr_roundtrip(f in fixed(), set in option_set(),
                             payload in proptest::collection::vec(any::<u8>(), 0..64),
                             s4: [u8; 4], d4: [u8; 4], s6: [u8; 16], d6: [u8; 16]) {
