@@ -10,6 +10,8 @@
 //! - [`ip`]: [`IpProtocol`] numbers and the [`IpAddress`] trait that lets UDP and TCP be
 //!   written once for IPv4 and IPv6.
 //! - [`error`]: [`WireError`], the typed reason a wire parser rejects bytes.
+//! - [`rate`]: [`TokenBucket`], the rate limiter for anything that answers untrusted traffic.
+//! - [`machine`]: [`FrameMachine`], the shape a runner drives (frames in, frames out, timers).
 #![no_std]
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -23,6 +25,8 @@ pub mod checksum;
 pub mod cursor;
 pub mod error;
 pub mod ip;
+pub mod machine;
+pub mod rate;
 pub mod rng;
 pub mod time;
 
@@ -30,5 +34,7 @@ pub use checksum::Checksum;
 pub use cursor::{Reader, TxBuf};
 pub use error::WireError;
 pub use ip::{IpAddress, IpProtocol};
+pub use machine::FrameMachine;
+pub use rate::TokenBucket;
 pub use rng::Rng;
 pub use time::{Duration, Instant};
