@@ -67,16 +67,38 @@ fn nanosecond_capture_prints_nine_digits() {
 }
 
 #[test]
-fn stopped_frames_show_layer_and_reason_and_decoding_goes_on() {
+fn bad_checksums_are_marked_and_decoding_goes_on() {
+    // The server's OFFER and ACK carry IPv4 header checksums left 0 for the NIC to fill.
     let file = corpus().into_iter().find(|f| f.ends_with("charrua-dhcp2.pcap")).unwrap();
     let text = String::from_utf8(unet(&[], &file).stdout).unwrap();
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), 4);
-    assert!(lines[1].ends_with("| [ipv4: bad checksum]"), "{}", lines[1]);
-    assert!(lines[2].contains("UDP 68 > 67"), "{}", lines[2]);
-    // Without checksum verification the offloaded frame decodes.
-    let text = String::from_utf8(unet(&["--no-checksum"], &file).stdout).unwrap();
-    assert!(!text.contains("bad checksum"), "{text}");
+    for (line, expected, message) in [(lines[1], "0xb404", "Offer"), (lines[3], "0xb403", "ACK")] {
+        let mark = format!("IP 192.168.0.1 > 192.168.0.10: UDP, length 308 [bad cksum 0x0000 -> {expected}] | UDP 67 > 68");
+        assert!(line.contains(&mark), "{line}");
+        assert!(line.ends_with(&format!("DHCP-Message {message}")), "{line}");
+    }
+    assert!(!lines[0].contains("cksum") && !lines[2].contains("cksum"), "{text}");
+    // -v prints every verified checksum, right or wrong.
+    let verbose = String::from_utf8(unet(&["-v"], &file).stdout).unwrap();
+    assert!(verbose.contains("192.168.0.1 > 192.168.0.10, cksum 0x0000 (incorrect -> 0xb404)\n"));
+    assert!(verbose
+        .contains("UDP src port 67, dst port 68, length 308 (data 300), cksum 0x2233 (correct)\n"));
+    // Without checksum verification nothing is said about them.
+    let text = String::from_utf8(unet(&["--no-checksum", "-v"], &file).stdout).unwrap();
+    assert!(!text.contains("cksum"), "{text}");
+}
+
+#[test]
+fn stopped_frames_show_layer_and_reason_and_decoding_goes_on() {
+    // Frame 2 was cut by a 98-byte snap length inside its IPv4 packet.
+    let file = corpus().into_iter().find(|f| f.ends_with("tcpdump-dns_udp_2.pcap")).unwrap();
+    let text = String::from_utf8(unet(&["-v"], &file).stdout).unwrap();
+    let lines: Vec<&str> = text.lines().filter(|l| !l.starts_with(' ')).collect();
+    assert_eq!(lines.len(), 2);
+    assert!(lines[0].ends_with("A? www.tcpdump.org. (56)"), "{}", lines[0]);
+    assert!(lines[1].ends_with("ethertype IPv4 (0x0800) | [ipv4: truncated]"), "{}", lines[1]);
+    assert!(text.ends_with("    [ipv4: truncated] at offset 14\n"), "{text}");
 }
 
 #[test]

@@ -2,9 +2,12 @@
 //! it.
 //!
 //! A line is the frame number, the timestamp (seconds since the epoch, with as many digits
-//! as the file records: 6 or 9), then each layer's one-liner joined by ` | `. A frame a
-//! layer refuses ends with that layer's name and typed reason, `[ipv4: bad checksum]`, and
-//! decoding goes on with the next frame. A file that is not a capture, or that is cut or
+//! as the file records: 6 or 9), then each layer's one-liner joined by ` | `. A layer whose
+//! checksum does not verify is marked as tcpdump does, `[bad cksum 0x0000 -> 0xb404]`, and
+//! decoding goes on into its payload (captures of a host's own traffic hold checksums the
+//! NIC had yet to fill in); `-v` prints every verified checksum, `cksum 0xb404 (correct)`.
+//! A frame a layer refuses ends with that layer's name and typed reason,
+//! `[ipv4: truncated]`, and decoding goes on with the next frame. A file that is not a capture, or that is cut or
 //! corrupt, ends the command with an error after the frames read so far.
 
 use std::fmt;
@@ -28,7 +31,7 @@ pub struct DecodeArgs {
     /// Stop after this many frames.
     #[arg(short = 'c', long, value_name = "N")]
     pub count: Option<usize>,
-    /// Do not verify checksums (captures of outgoing traffic with checksum offload).
+    /// Do not verify checksums, nor mark those that do not verify.
     #[arg(long)]
     pub no_checksum: bool,
 }
@@ -40,6 +43,9 @@ pub struct DecodeSummary {
     pub frames: usize,
     /// Frames every layer of which decoded.
     pub complete: usize,
+    /// Frames with a layer whose checksum did not verify (counted in `complete` or
+    /// `stopped` as well).
+    pub bad_checksum: usize,
     /// Frames a layer refused (printed with its reason).
     pub stopped: usize,
     /// Frames skipped for a link type unet does not decode.
@@ -129,6 +135,9 @@ pub fn run(args: &DecodeArgs, out: &mut dyn Write) -> Result<DecodeSummary, Deco
         match item {
             Ok(frame) => {
                 let dissection = dissect(frame.link_type, &frame.data, options);
+                if dissection.bad_checksums().next().is_some() {
+                    summary.bad_checksum = summary.bad_checksum.saturating_add(1);
+                }
                 if dissection.outcome.is_complete() {
                     summary.complete = summary.complete.saturating_add(1);
                 } else {

@@ -7,7 +7,7 @@ use unet_ipv6::ext::routing::RoutingType;
 use unet_ipv6::ExtHeader;
 
 use super::link::data;
-use super::{stop, transport, DataKind, IpPair, Layer, LayerKind, Step, Stop, Walker};
+use super::{checksum, stop, transport, DataKind, IpPair, Layer, LayerKind, Step, Stop, Walker};
 
 /// ARP (RFC 826) for Ethernet/IPv4; the unit ends where the packet does, before padding.
 pub(crate) fn arp(w: &mut Walker<'_>, bytes: &[u8], at: usize) -> Step {
@@ -20,12 +20,22 @@ pub(crate) fn arp(w: &mut Walker<'_>, bytes: &[u8], at: usize) -> Step {
 
 /// IPv4 (RFC 791): the header, then the payload up to Total Length (Ethernet padding
 /// after it is not part of the packet). A fragment after the first is shown as data.
+///
+/// The header is read without its checksum, which is then verified on its own: one that
+/// fails marks the layer and the walk goes on (see [`checksum`]).
 pub(crate) fn ipv4(w: &mut Walker<'_>, bytes: &[u8], at: usize) -> Step {
     let packet = unet_ipv4::Packet::new_checked(bytes).map_err(stop(LayerKind::Ipv4, at))?;
-    let checks = if w.checksums() { unet_ipv4::Checks::ALL } else { unet_ipv4::Checks::OFFLOADED };
-    let repr = unet_ipv4::Repr::parse_with(&packet, checks).map_err(stop(LayerKind::Ipv4, at))?;
+    let repr = unet_ipv4::Repr::parse_with(&packet, unet_ipv4::Checks::OFFLOADED)
+        .map_err(stop(LayerKind::Ipv4, at))?;
+    let status = w
+        .checksums()
+        .then(|| {
+            checksum::status(packet.checksum(), packet.verify_checksum(), || checksum::ipv4(bytes))
+        })
+        .transpose()
+        .map_err(stop(LayerKind::Ipv4, at))?;
     let header_len = repr.header_len();
-    w.emit(Layer::Ipv4(repr), at, repr.buffer_len(), header_len);
+    w.emit_checked(Layer::Ipv4(repr), at, repr.buffer_len(), header_len, status);
     w.ip = Some(IpPair::V4 { src: repr.src, dst: repr.dst });
     let payload = packet.payload();
     let at = at.saturating_add(header_len);

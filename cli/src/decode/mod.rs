@@ -5,8 +5,15 @@
 //! walk into an owned [`Dissection`] of one-liners, which `unet decode` prints. Either way
 //! the walk ends in an [`Outcome`]: decoded as far as unet goes, or stopped at a named layer
 //! with the typed [`WireError`] that layer's parser returned. No input makes it panic.
+//!
+//! A checksum that does not verify is not a stop: checksum offload leaves outgoing packets
+//! unfilled in captures, so, like tcpdump, the walk reads the layer without its checksum,
+//! goes on into its payload, and marks the layer with a [`ChecksumStatus`] (see
+//! [`Decoded::checksum`]). Only structural errors (truncated, bad length, malformed
+//! options...) stop it.
 
 mod app;
+mod checksum;
 mod data;
 mod ip;
 mod layer;
@@ -20,14 +27,15 @@ use std::ops::Range;
 use unet_core::WireError;
 use unet_netif::pcap::LinkType;
 
+pub use checksum::ChecksumStatus;
 pub use data::{Data, DataKind};
 pub use layer::{IpPair, Layer, LayerKind};
 
 /// What a parse verifies beyond structure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Options {
-    /// Accept frames whose checksums do not verify (captures of outgoing packets taken
-    /// before the NIC filled them in: checksum offload).
+    /// Verify no checksum (nothing is marked then). Without it, every checksum is verified
+    /// and one that fails marks its layer, see [`Decoded::checksum`].
     pub skip_checksums: bool,
 }
 
@@ -43,6 +51,10 @@ pub struct Decoded<'p> {
     /// The addresses of the closest IP header around this layer (for pseudo-header
     /// checksums), if there is one.
     pub ip: Option<IpPair>,
+    /// How the layer's checksum compared, for a layer that has one (IPv4 header, ICMP,
+    /// IGMP, ICMPv6, UDP, TCP) and was verified: not with [`Options::skip_checksums`], nor
+    /// for a transport in an IP fragment, whose checksum covers bytes not in this frame.
+    pub checksum: Option<ChecksumStatus>,
 }
 
 /// Where decoding stopped, and why.
@@ -56,7 +68,7 @@ pub struct Stop {
     pub offset: usize,
 }
 
-/// `[ipv4: bad checksum]`
+/// `[ipv4: truncated]`
 impl fmt::Display for Stop {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "[{}: {}]", self.layer, self.error)
@@ -89,8 +101,20 @@ pub(crate) struct Walker<'v> {
 impl Walker<'_> {
     /// Hands one layer to the visitor. `at` is where the unit starts in the frame.
     pub(crate) fn emit(&mut self, layer: Layer<'_>, at: usize, unit_len: usize, header_len: usize) {
+        self.emit_checked(layer, at, unit_len, header_len, None);
+    }
+
+    /// [`emit`](Walker::emit) for a layer with a checksum, and how it compared.
+    pub(crate) fn emit_checked(
+        &mut self,
+        layer: Layer<'_>,
+        at: usize,
+        unit_len: usize,
+        header_len: usize,
+        checksum: Option<ChecksumStatus>,
+    ) {
         let end = at.saturating_add(unit_len);
-        let decoded = Decoded { layer, range: at..end, header_len, ip: self.ip };
+        let decoded = Decoded { layer, range: at..end, header_len, ip: self.ip, checksum };
         (self.visit)(&decoded);
     }
 
@@ -130,10 +154,21 @@ pub struct LayerSummary {
     pub range: Range<usize>,
     /// Its header's length.
     pub header_len: usize,
-    /// The tcpdump-style one-liner (`Display`).
+    /// How its checksum compared, if it has one and it was verified.
+    pub checksum: Option<ChecksumStatus>,
+    /// The tcpdump-style one-liner (`Display`), followed by ` [bad cksum 0x0000 -> 0xb404]`
+    /// when the checksum did not verify.
     pub line: String,
-    /// Every field (`{:#}`).
+    /// Every field (`{:#}`); a verified checksum ends its first line: `, cksum 0xb404
+    /// (correct)` or `, cksum 0x0000 (incorrect -> 0xb404)`.
     pub verbose: String,
+}
+
+impl LayerSummary {
+    /// True when the layer's checksum was verified and did not verify.
+    pub fn has_bad_checksum(&self) -> bool {
+        self.checksum.is_some_and(|c| !c.ok)
+    }
 }
 
 /// An owned record of a whole walk.
@@ -146,8 +181,13 @@ pub struct Dissection {
 }
 
 impl Dissection {
+    /// The layers with a checksum that did not verify, outermost first.
+    pub fn bad_checksums(&self) -> impl Iterator<Item = &LayerSummary> {
+        self.layers.iter().filter(|l| l.has_bad_checksum())
+    }
+
     /// The layers' one-liners joined by ` | `, then the stop reason if decoding stopped:
-    /// `02:00:.. > ..., ethertype IPv4 (0x0800) | [ipv4: bad checksum]`.
+    /// `02:00:.. > ..., ethertype IPv4 (0x0800) | [ipv4: truncated]`.
     pub fn line(&self) -> String {
         let mut parts: Vec<String> = self.layers.iter().map(|l| l.line.clone()).collect();
         if let Outcome::Stopped(stop) = self.outcome {
@@ -161,12 +201,23 @@ impl Dissection {
 pub fn dissect(link_type: LinkType, frame: &[u8], options: Options) -> Dissection {
     let mut layers = Vec::new();
     let outcome = walk(link_type, frame, options, &mut |d: &Decoded<'_>| {
+        let mut line = d.layer.to_string();
+        let mut verbose = format!("{:#}", d.layer);
+        if let Some(checksum) = d.checksum {
+            if !checksum.ok {
+                line = format!("{line} [{checksum}]");
+            }
+            // After the first line: the rest of a multi-line form is its body.
+            let first_end = verbose.find('\n').unwrap_or(verbose.len());
+            verbose.insert_str(first_end, &format!(", {checksum:#}"));
+        }
         layers.push(LayerSummary {
             kind: d.layer.kind(),
             range: d.range.clone(),
             header_len: d.header_len,
-            line: d.layer.to_string(),
-            verbose: format!("{:#}", d.layer),
+            checksum: d.checksum,
+            line,
+            verbose,
         });
     });
     Dissection { layers, outcome }

@@ -1,9 +1,15 @@
 //! What IP carries: UDP, TCP, ICMPv4, IGMP, ICMPv6.
+//!
+//! Each is read without its checksum, which is then verified on its own (unless checksums
+//! are skipped, or the unit is cut by fragmentation): one that fails marks the layer and the
+//! walk goes on, see [`checksum`].
 
-use unet_core::{IpProtocol, WireError};
+use unet_core::{IpAddress, IpProtocol, WireError};
 
 use super::link::data;
-use super::{app, stop, DataKind, IpPair, Layer, LayerKind, Step, Stop, Walker};
+use super::{
+    app, checksum, stop, ChecksumStatus, DataKind, IpPair, Layer, LayerKind, Step, Stop, Walker,
+};
 
 /// Decodes the payload of an IP packet whose protocol is `protocol`, starting at `at`.
 ///
@@ -36,17 +42,33 @@ pub(crate) fn ip_payload(
     }
 }
 
+/// The addresses of the enclosing IP header when checksums are to be verified: not when
+/// skipped, nor in a fragment, whose checksum covers bytes this frame does not hold.
+fn verify_with(w: &Walker<'_>, fragment: bool) -> Option<IpPair> {
+    w.ip.filter(|_| w.checksums() && !fragment)
+}
+
 /// UDP (RFC 768), its checksum verified over the enclosing IP pseudo-header.
 fn udp(w: &mut Walker<'_>, bytes: &[u8], at: usize, fragment: bool) -> Step {
     let packet = unet_udp::Packet::new_checked(bytes).map_err(stop(LayerKind::Udp, at))?;
-    let verify = w.checksums() && !fragment;
-    let repr = match w.ip {
-        Some(IpPair::V4 { src, dst }) if verify => unet_udp::Repr::parse(&packet, &src, &dst),
-        Some(IpPair::V6 { src, dst }) if verify => unet_udp::Repr::parse(&packet, &src, &dst),
-        _ => unet_udp::Repr::parse_without_checksum(&packet),
+    let repr = unet_udp::Repr::parse_without_checksum(&packet).map_err(stop(LayerKind::Udp, at))?;
+    fn status<A: IpAddress>(
+        packet: &unet_udp::Packet<&[u8]>,
+        bytes: &[u8],
+        src: &A,
+        dst: &A,
+    ) -> Result<ChecksumStatus, WireError> {
+        let verified = packet.verify_checksum(src, dst);
+        checksum::status(packet.checksum(), verified, || checksum::udp(bytes, src, dst))
     }
+    let status = match verify_with(w, fragment) {
+        Some(IpPair::V4 { src, dst }) => Some(status(&packet, bytes, &src, &dst)),
+        Some(IpPair::V6 { src, dst }) => Some(status(&packet, bytes, &src, &dst)),
+        None => None,
+    }
+    .transpose()
     .map_err(stop(LayerKind::Udp, at))?;
-    w.emit(Layer::Udp(repr), at, repr.buffer_len(), repr.header_len());
+    w.emit_checked(Layer::Udp(repr), at, repr.buffer_len(), repr.header_len(), status);
     let data = packet.payload();
     app::udp_payload(w, repr.src_port, repr.dst_port, data, at.saturating_add(repr.header_len()))
 }
@@ -54,14 +76,25 @@ fn udp(w: &mut Walker<'_>, bytes: &[u8], at: usize, fragment: bool) -> Step {
 /// TCP (RFC 9293), its checksum verified over the enclosing IP pseudo-header.
 fn tcp(w: &mut Walker<'_>, bytes: &[u8], at: usize, fragment: bool) -> Step {
     let segment = unet_tcp::Segment::new_checked(bytes).map_err(stop(LayerKind::Tcp, at))?;
-    let verify = w.checksums() && !fragment;
-    let repr = match w.ip {
-        Some(IpPair::V4 { src, dst }) if verify => unet_tcp::Repr::parse(&segment, &src, &dst),
-        Some(IpPair::V6 { src, dst }) if verify => unet_tcp::Repr::parse(&segment, &src, &dst),
-        _ => unet_tcp::Repr::parse_without_checksum(&segment),
+    let repr =
+        unet_tcp::Repr::parse_without_checksum(&segment).map_err(stop(LayerKind::Tcp, at))?;
+    fn status<A: IpAddress>(
+        segment: &unet_tcp::Segment<&[u8]>,
+        bytes: &[u8],
+        src: &A,
+        dst: &A,
+    ) -> Result<ChecksumStatus, WireError> {
+        let verified = segment.verify_checksum(src, dst);
+        checksum::status(segment.checksum(), verified, || checksum::tcp(bytes, src, dst))
     }
+    let status = match verify_with(w, fragment) {
+        Some(IpPair::V4 { src, dst }) => Some(status(&segment, bytes, &src, &dst)),
+        Some(IpPair::V6 { src, dst }) => Some(status(&segment, bytes, &src, &dst)),
+        None => None,
+    }
+    .transpose()
     .map_err(stop(LayerKind::Tcp, at))?;
-    w.emit(Layer::Tcp(repr), at, repr.buffer_len(), repr.header_len());
+    w.emit_checked(Layer::Tcp(repr), at, repr.buffer_len(), repr.header_len(), status);
     let data = segment.payload();
     app::tcp_payload(w, repr.src_port, repr.dst_port, data, at.saturating_add(repr.header_len()))
 }
@@ -70,22 +103,22 @@ fn is_v4(w: &Walker<'_>) -> bool {
     matches!(w.ip, Some(IpPair::V4 { .. }))
 }
 
-fn ipv4_checks(w: &Walker<'_>, fragment: bool) -> unet_ipv4::Checks {
-    if w.checksums() && !fragment {
-        unet_ipv4::Checks::ALL
-    } else {
-        unet_ipv4::Checks::OFFLOADED
-    }
-}
-
 /// ICMP (RFC 792): the whole message is the unit; its first 8 bytes the header.
 fn icmpv4(w: &mut Walker<'_>, bytes: &[u8], at: usize, fragment: bool) -> Step {
     use unet_ipv4::icmp;
     let packet = icmp::Packet::new_checked(bytes).map_err(stop(LayerKind::Icmpv4, at))?;
-    let repr = icmp::Repr::parse_with(&packet, ipv4_checks(w, fragment))
+    let repr = icmp::Repr::parse_with(&packet, unet_ipv4::Checks::OFFLOADED)
+        .map_err(stop(LayerKind::Icmpv4, at))?;
+    let status = verify_with(w, fragment)
+        .map(|_| {
+            checksum::status(packet.checksum(), packet.verify_checksum(), || {
+                checksum::icmpv4(bytes)
+            })
+        })
+        .transpose()
         .map_err(stop(LayerKind::Icmpv4, at))?;
     let len = repr.buffer_len();
-    w.emit(Layer::Icmpv4(repr), at, len, icmp::HEADER_LEN.min(len));
+    w.emit_checked(Layer::Icmpv4(repr), at, len, icmp::HEADER_LEN.min(len), status);
     Ok(())
 }
 
@@ -93,10 +126,16 @@ fn icmpv4(w: &mut Walker<'_>, bytes: &[u8], at: usize, fragment: bool) -> Step {
 fn igmp(w: &mut Walker<'_>, bytes: &[u8], at: usize, fragment: bool) -> Step {
     use unet_ipv4::igmp;
     let packet = igmp::Packet::new_checked(bytes).map_err(stop(LayerKind::Igmp, at))?;
-    let repr = igmp::Repr::parse_with(&packet, ipv4_checks(w, fragment))
+    let repr = igmp::Repr::parse_with(&packet, unet_ipv4::Checks::OFFLOADED)
+        .map_err(stop(LayerKind::Igmp, at))?;
+    let status = verify_with(w, fragment)
+        .map(|_| {
+            checksum::status(packet.checksum(), packet.verify_checksum(), || checksum::igmp(bytes))
+        })
+        .transpose()
         .map_err(stop(LayerKind::Igmp, at))?;
     let len = repr.buffer_len();
-    w.emit(Layer::Igmp(repr), at, len, igmp::HEADER_LEN.min(len));
+    w.emit_checked(Layer::Igmp(repr), at, len, igmp::HEADER_LEN.min(len), status);
     Ok(())
 }
 
@@ -105,14 +144,18 @@ fn igmp(w: &mut Walker<'_>, bytes: &[u8], at: usize, fragment: bool) -> Step {
 fn icmpv6(w: &mut Walker<'_>, bytes: &[u8], at: usize, fragment: bool) -> Step {
     use unet_ipv6::icmp;
     let msg = unet_ipv6::Message::new_checked(bytes).map_err(stop(LayerKind::Icmpv6, at))?;
-    let repr = match w.ip {
-        Some(IpPair::V6 { src, dst }) if w.checksums() && !fragment => {
-            icmp::Repr::parse(&msg, src, dst)
+    let repr = icmp::Repr::parse_unverified(&msg).map_err(stop(LayerKind::Icmpv6, at))?;
+    let status = match verify_with(w, fragment) {
+        Some(IpPair::V6 { src, dst }) => {
+            Some(checksum::status(msg.checksum(), msg.verify_checksum(src, dst), || {
+                checksum::icmpv6(bytes, src, dst)
+            }))
         }
-        _ => icmp::Repr::parse_unverified(&msg),
+        _ => None,
     }
+    .transpose()
     .map_err(stop(LayerKind::Icmpv6, at))?;
     let len = repr.buffer_len();
-    w.emit(Layer::Icmpv6(repr), at, len, icmp::HEADER_LEN.min(len));
+    w.emit_checked(Layer::Icmpv6(repr), at, len, icmp::HEADER_LEN.min(len), status);
     Ok(())
 }
