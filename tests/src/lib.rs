@@ -1,5 +1,8 @@
-//! Helpers shared by unet's integration tests: the bundled capture corpus and its frames.
+//! Helpers shared by unet's integration tests: the bundled capture corpus and its frames, and
+//! network namespaces for interop tests with real peers.
 #![forbid(unsafe_code)]
+
+pub mod netns;
 
 use std::path::{Path, PathBuf};
 
