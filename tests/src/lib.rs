@@ -3,6 +3,7 @@
 #![forbid(unsafe_code)]
 
 pub mod netns;
+pub mod replay;
 
 use std::path::{Path, PathBuf};
 
