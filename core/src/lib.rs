@@ -26,6 +26,7 @@ pub mod cursor;
 pub mod error;
 pub mod ip;
 pub mod machine;
+pub mod ports;
 pub mod rate;
 pub mod rng;
 pub mod time;
