@@ -34,7 +34,9 @@ pub mod icmp;
 pub mod igmp;
 pub mod options;
 pub mod packet;
+pub mod reassembly;
 mod repr;
+pub mod route;
 
 pub use options::{Ipv4Option, OptionType, Options, OptionsBuilder};
 pub use packet::{Flags, Packet};
