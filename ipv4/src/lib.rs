@@ -30,6 +30,7 @@ extern crate alloc;
 #[cfg(any(feature = "std", test))]
 extern crate std;
 
+pub mod fragment;
 pub mod icmp;
 pub mod igmp;
 pub mod options;
