@@ -262,6 +262,10 @@ fn rfc1122_3_3_2_timeout_with_fragment_zero_reports_time_exceeded() {
     assert_eq!((quoted.identification(), quoted.more_frags()), (11, true));
     assert!(quoted.verify_checksum());
     assert_eq!(&quote[20..], &payload[..8]);
+    // The quote is what the ICMP builder needs (RFC 792: header + 64 bits).
+    let kind = crate::icmp::ErrorKind::ReassemblyTimeExceeded;
+    let msg = crate::icmp::ErrorMessage::new(kind, DST, quote).unwrap();
+    assert_eq!((msg.ip.dst, msg.buffer_len()), (SRC, 20 + 8 + 28));
     assert!(r.poll_event().is_none());
     assert_eq!(r.poll_timeout(), None);
 }
