@@ -1,10 +1,63 @@
-//! unet-netif: drivers that move frames between a unet stack and the world.
+//! unet-netif: the [`NetIf`] trait and the drivers and runners that move frames between a
+//! unet stack and the world (DESIGN.md §6).
 //!
-//! Today: [`pcap`], reading pcap/pcapng captures and writing pcap (feature `std`, on by
-//! default). The `NetIf` trait with its TAP, in-memory and Solo5 drivers comes later.
+//! Without the `std` feature only the trait and its error are built (no allocator needed),
+//! so no_std drivers (Solo5, embedded MACs) implement the same [`NetIf`]. With `std` (the
+//! default):
+//!
+//! | module | what |
+//! |---|---|
+//! | [`tap`] | Linux TAP devices through `/dev/net/tun` (Linux only) |
+//! | [`memory`] | an in-memory learning switch whose links have seeded faults |
+//! | [`socketpair`] | two hosts over a Unix datagram socket pair (pollable, unprivileged) |
+//! | [`replay`] | replays a capture's frames, collects what is sent |
+//! | [`tee`] | records any driver's traffic to a pcap file |
+//! | [`pcap`] | pcap/pcapng reader, pcap writer |
+//! | [`host`] | the host runner: poll(2) until a frame or the next deadline (Unix) |
+//! | [`sim`] | the simulation runner: machines on a switch in virtual time |
+//!
+//! Unsafe code is confined to the TAP driver's ioctls and the runner's poll(2) call, each
+//! block with its safety argument; everything else is `deny(unsafe_code)`.
 #![cfg_attr(not(feature = "std"), no_std)]
-#![forbid(unsafe_code)]
+#![deny(unsafe_code)]
 #![warn(missing_docs)]
 
+mod error;
+mod iface;
+
+pub use error::NetIfError;
+#[cfg(all(feature = "std", unix))]
+pub use iface::Pollable;
+pub use iface::{check_send_len, max_frame_len, NetIf, ETHERNET_HEADER_LEN, VLAN_TAG_LEN};
+
+#[cfg(all(feature = "std", unix))]
+pub mod host;
+#[cfg(feature = "std")]
+pub mod memory;
 #[cfg(feature = "std")]
 pub mod pcap;
+#[cfg(feature = "std")]
+pub mod replay;
+#[cfg(feature = "std")]
+pub mod sim;
+#[cfg(all(feature = "std", unix))]
+pub mod socketpair;
+#[cfg(all(feature = "std", target_os = "linux"))]
+pub mod tap;
+#[cfg(feature = "std")]
+pub mod tee;
+
+#[cfg(all(feature = "std", unix))]
+pub use host::{run, Clock, RunStats, Runner};
+#[cfg(feature = "std")]
+pub use memory::{LinkFaults, LinkStats, Port, PortId, Switch, SwitchConfig};
+#[cfg(feature = "std")]
+pub use replay::{PcapReplay, ReplayFrame, SentFrame};
+#[cfg(feature = "std")]
+pub use sim::{NodeId, RunOutcome, SimError, Simulation};
+#[cfg(all(feature = "std", unix))]
+pub use socketpair::SocketPair;
+#[cfg(all(feature = "std", target_os = "linux"))]
+pub use tap::Tap;
+#[cfg(feature = "std")]
+pub use tee::{CaptureClock, SystemClock, Tee};
