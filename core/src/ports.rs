@@ -127,7 +127,8 @@ impl fmt::Display for PortError {
 #[derive(Clone)]
 pub struct EphemeralPorts<const TABLE_LEN: usize = 64> {
     range: PortRange,
-    max_attempts: u32,
+    /// Upper bound on candidates per call, on top of the range length.
+    attempt_limit: u32,
     /// Secret key of `F` (the offset).
     key_offset: (u64, u64),
     /// Secret key of `G` (the table index).
@@ -140,7 +141,7 @@ impl<const TABLE_LEN: usize> fmt::Debug for EphemeralPorts<TABLE_LEN> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("EphemeralPorts")
             .field("range", &self.range)
-            .field("max_attempts", &self.max_attempts)
+            .field("max_attempts", &self.max_attempts())
             .field("table_len", &TABLE_LEN)
             .finish_non_exhaustive()
     }
@@ -171,7 +172,7 @@ impl<const TABLE_LEN: usize> EphemeralPorts<TABLE_LEN> {
             // RFC 6056 §3.3.4: table[i] = random() % 65536.
             *counter = rng.next_u32() as u16;
         }
-        EphemeralPorts { range, max_attempts: range.len(), key_offset, key_index, table }
+        EphemeralPorts { range, attempt_limit: u32::MAX, key_offset, key_index, table }
     }
 
     /// The range ports are picked from.
@@ -179,22 +180,22 @@ impl<const TABLE_LEN: usize> EphemeralPorts<TABLE_LEN> {
         self.range
     }
 
-    /// Changes the range (the keys and counters stay).
+    /// Changes the range (the keys, counters and attempt limit stay).
     pub fn set_range(&mut self, range: PortRange) {
         self.range = range;
-        self.max_attempts = self.max_attempts.min(range.len());
     }
 
     /// How many candidates [`select`](EphemeralPorts::select) checks at most.
     pub fn max_attempts(&self) -> u32 {
-        self.max_attempts
+        self.attempt_limit.min(self.range.len())
     }
 
     /// Bounds the candidates one [`select`](EphemeralPorts::select) checks, to bound the
-    /// work of a call when the range is nearly full (clamped to 1..=range length). With
+    /// work of a call when the range is nearly full (at least 1; never more than the range
+    /// length, whatever the range becomes). With
     /// fewer attempts than ports, `select` may fail while a free port remains.
     pub fn set_max_attempts(&mut self, attempts: u32) {
-        self.max_attempts = attempts.clamp(1, self.range.len());
+        self.attempt_limit = attempts.max(1);
     }
 
     /// Picks an ephemeral port for a communication from `local` to `remote`:`remote_port`
@@ -214,13 +215,14 @@ impl<const TABLE_LEN: usize> EphemeralPorts<TABLE_LEN> {
         mut in_use: impl FnMut(u16) -> bool,
     ) -> Result<u16, PortError> {
         let num_ephemeral = self.range.len();
+        let attempts = self.max_attempts();
         let offset = hash(self.key_offset, local, remote, remote_port);
         let index = (hash(self.key_index, local, remote, remote_port) % TABLE_LEN as u64) as usize;
         let Some(counter) = self.table.get_mut(index) else {
             // Unreachable: index < TABLE_LEN. Kept as an error rather than a panic.
             return Err(PortError::Exhausted);
         };
-        for _ in 0..self.max_attempts {
+        for _ in 0..attempts {
             let step = offset.wrapping_add(u64::from(*counter)) % u64::from(num_ephemeral);
             // step < num_ephemeral <= 65535 and min + step <= max: no overflow.
             let port = self.range.min.saturating_add(step as u16);

@@ -144,3 +144,6 @@ impl<'a, A: IpAddress> UdpTable<'a, A> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -258,3 +258,6 @@ impl<'a, A: IpAddress> UdpTable<'a, A> {
         best.map(|(_, h)| h)
     }
 }
+
+#[cfg(test)]
+mod tests;

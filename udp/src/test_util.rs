@@ -32,3 +32,18 @@ pub fn table<A: IpAddress>(n: usize, seed: u64) -> UdpTable<'static, A> {
     let slots: &'static mut [Option<UdpSocket<'static, A>>] = Box::leak(slots.into_boxed_slice());
     UdpTable::new(slots, &mut SplitMix64::new(seed))
 }
+
+/// A UDP datagram (header with a valid checksum, then `payload`) from `src` to `dst`.
+pub fn datagram<A: IpAddress>(
+    src: &A,
+    dst: &A,
+    src_port: u16,
+    dst_port: u16,
+    payload: &[u8],
+) -> Vec<u8> {
+    let repr = crate::Repr { src_port, dst_port, payload_len: payload.len() };
+    let mut buf = vec![0u8; repr.buffer_len()];
+    buf[crate::HEADER_LEN..].copy_from_slice(payload);
+    repr.emit(&mut crate::Packet::new_unchecked(&mut buf[..]), src, dst).unwrap();
+    buf
+}

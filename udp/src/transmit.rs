@@ -111,3 +111,6 @@ fn is_multicast<A: IpAddress>(addr: &A) -> bool {
         core::net::IpAddr::V6(a) => a.is_multicast(),
     }
 }
+
+#[cfg(test)]
+mod tests;
