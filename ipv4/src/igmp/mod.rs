@@ -11,12 +11,16 @@
 
 pub mod code;
 mod display;
+pub mod membership;
+#[cfg(test)]
+mod membership_tests;
 mod packet;
 mod record;
 mod repr;
 #[cfg(test)]
 mod tests;
 
+pub use membership::{GroupSlot, Membership, MembershipError};
 pub use packet::{Packet, Type, HEADER_LEN, V3_QUERY_LEN};
 pub use record::{GroupRecord, GroupRecords, RecordType, Sources};
 pub use repr::Repr;
