@@ -10,12 +10,16 @@
 //!
 //! **Capacity.** The caller's slice of [`Neighbor`] slots bounds the number of addresses
 //! known or being resolved. When a new address needs a slot and none is free, the cache
-//! takes, in order: an expired entry; else the least recently used *resolved* entry
-//! (counted in [`CacheStats::evicted`]). Entries still being resolved, and entries whose
-//! event is unpolled, are never evicted — so a flood of lookups for unknown addresses
-//! cannot push out the neighbours in use, and fills at most the table; further new
-//! addresses are refused ([`Resolution::TableFull`], [`CacheStats::table_full`]) until
-//! resolutions finish, which takes at most `max_tries × retry_interval`.
+//! takes, in order: an expired entry; else, for a lookup, and only while fewer than half
+//! the slots are resolving, the least recently used *resolved* entry (counted in
+//! [`CacheStats::evicted`]). Entries still being resolved, and entries whose event is
+//! unpolled, are never evicted. So a flood of lookups for unknown addresses fills at most
+//! the free slots and half the table, and the most recently used neighbours keep the other
+//! half; further new addresses are refused ([`Resolution::TableFull`],
+//! [`CacheStats::table_full`]) until resolutions finish, which takes at most
+//! `max_tries × retry_interval`. A received request
+//! never evicts anything: its sender is added (RFC 826) only into a free or expired slot,
+//! so requests from thousands of spoofed senders cannot flush the table either.
 //!
 //! ```
 //! use core::net::Ipv4Addr;
@@ -41,6 +45,8 @@
 //! assert_eq!(cache.lookup(t1, peer_ip), Some(peer));
 //! ```
 
+mod output;
+mod receive;
 mod types;
 
 use core::net::Ipv4Addr;
@@ -48,8 +54,6 @@ use core::net::Ipv4Addr;
 use managed::ManagedSlice;
 use unet_core::{Instant, TokenBucket};
 use unet_ethernet::EthernetAddress;
-
-use crate::{Operation, Repr};
 
 pub(crate) use types::Entry;
 pub use types::{
@@ -218,7 +222,7 @@ impl<'a> NeighborCache<'a> {
         }
         let config = self.config;
         let Some(index) = self.find(ip) else {
-            return match self.allocate(now) {
+            return match self.allocate(now, true) {
                 Some(index) => {
                     self.start_resolution(index, now, ip, None);
                     Resolution::Pending
@@ -285,9 +289,9 @@ impl<'a> NeighborCache<'a> {
         }
     }
 
-    /// A slot for a new entry at `now`: free, else expired, else the least recently used
-    /// resolved entry without an unpolled event.
-    fn allocate(&mut self, now: Instant) -> Option<usize> {
+    /// A slot for a new entry at `now`: free, else expired, else (if `evict`) the least
+    /// recently used resolved entry without an unpolled event.
+    fn allocate(&mut self, now: Instant, evict: bool) -> Option<usize> {
         if let Some(i) = self.slots.iter().position(|s| s.entry.is_none()) {
             return Some(i);
         }
@@ -296,6 +300,14 @@ impl<'a> NeighborCache<'a> {
             self.stats.expired += 1;
             self.free(i);
             return Some(i);
+        }
+        // Evict only while fewer than half the slots are resolving, so that a flood of
+        // lookups for unknown addresses leaves at least half the table to the neighbours
+        // in use (the most recently used of them).
+        let resolving =
+            self.slots.iter().filter(|s| s.entry.is_some_and(|e| !e.is_resolved())).count();
+        if !evict || resolving.saturating_mul(2) >= self.slots.len() {
+            return None;
         }
         let (i, _) = self
             .slots
@@ -331,227 +343,9 @@ impl<'a> NeighborCache<'a> {
             });
         }
     }
-
-    /// Takes in a received ARP packet (RFC 826 "Packet Reception"):
-    ///
-    /// 1. Requests and replies only; packets from our own hardware address, or from a
-    ///    zero, broadcast or multicast one, are ignored with an error.
-    /// 2. A packet whose sender protocol address is ours is a conflict (RFC 5227 §2.4):
-    ///    [`CacheEvent::Conflict`], nothing cached, nothing answered.
-    /// 3. Merge: if the sender protocol address has an entry, its hardware address is
-    ///    updated and its lifetime restarted (an incomplete entry becomes resolved:
-    ///    [`CacheEvent::Resolved`]). Senders 0.0.0.0 (RFC 5227 probes), broadcast and
-    ///    multicast are never cached.
-    /// 4. If the target protocol address is ours: the sender is added if it was not merged
-    ///    (evicting as [`NeighborCache`] describes; if the table is full of pending entries
-    ///    it is simply not added), and a request is answered with a reply to the sender's
-    ///    hardware address — a probe too, with target protocol address 0.0.0.0, which is
-    ///    how a prober learns the address is taken (RFC 5227 §2.1.1).
-    pub fn handle_arp(&mut self, now: Instant, repr: &Repr) -> Result<(), CacheError> {
-        let (sha, spa, tpa) =
-            (repr.source_hardware_addr, repr.source_protocol_addr, repr.target_protocol_addr);
-        if repr.operation != Operation::REQUEST && repr.operation != Operation::REPLY {
-            self.stats.ignored_operation += 1;
-            return Err(CacheError::UnsupportedOperation);
-        }
-        if sha == self.hardware_addr {
-            self.stats.ignored_own += 1;
-            return Err(CacheError::OwnHardwareAddr);
-        }
-        if self.is_ours(spa) {
-            self.stats.conflicts += 1;
-            self.conflict = Some((spa, sha));
-            return Ok(());
-        }
-        if sha.is_multicast() || sha == EthernetAddress::UNSPECIFIED {
-            self.stats.ignored_bad_sender += 1;
-            return Err(CacheError::BadSenderHardwareAddr);
-        }
-        let cacheable = is_unicast(spa);
-        let merged = cacheable && self.merge(now, spa, sha);
-        if !self.is_ours(tpa) {
-            return Ok(());
-        }
-        if cacheable && !merged {
-            if let Some(index) = self.allocate(now) {
-                self.add(index, now, spa, sha);
-            } else {
-                self.stats.table_full += 1;
-            }
-        }
-        if repr.operation == Operation::REQUEST {
-            let reply = Transmit { destination: sha, repr: repr.reply(self.hardware_addr) };
-            if self.replies.push_back(reply).is_err() {
-                self.stats.replies_dropped += 1;
-            }
-        }
-        Ok(())
-    }
-
-    /// RFC 826: "If the pair <protocol type, sender protocol address> is already in my
-    /// translation table, update the sender hardware address field of the entry".
-    fn merge(&mut self, now: Instant, spa: Ipv4Addr, sha: EthernetAddress) -> bool {
-        let lifetime = self.config.entry_lifetime;
-        let Some(index) = self.find(spa) else { return false };
-        let Some(e) = self.entry_mut(index) else { return false };
-        let was = e.state;
-        e.hardware_addr = sha;
-        e.state = NeighborState::Reachable;
-        e.deadline = now + lifetime;
-        let newly_notified = matches!(was, NeighborState::Incomplete) && !e.notify;
-        if matches!(was, NeighborState::Incomplete | NeighborState::Failed) {
-            // A late answer to a failed resolution turns its pending Failed into Resolved.
-            e.notify = true;
-            self.stats.resolved += 1;
-        }
-        if newly_notified {
-            self.notify_pending += 1;
-        }
-        self.stats.merged += 1;
-        true
-    }
-
-    fn add(&mut self, index: usize, now: Instant, spa: Ipv4Addr, sha: EthernetAddress) {
-        let lifetime = self.config.entry_lifetime;
-        if let Some(slot) = self.slots.get_mut(index) {
-            slot.entry = Some(Entry {
-                protocol_addr: spa,
-                hardware_addr: sha,
-                state: NeighborState::Reachable,
-                used_at: now,
-                deadline: now + lifetime,
-                tries: 0,
-                next_request_at: now,
-                last_request_at: None,
-                notify: false,
-            });
-            self.stats.added += 1;
-        }
-    }
-
-    /// The next ARP packet to send at `now`: queued replies first, then the most overdue
-    /// request (one per destination per `retry_interval`, all of them within
-    /// [`CacheConfig::request_limit`]). Call until `None`. See [`Transmit::destination`]
-    /// for the Ethernet destination.
-    pub fn poll_transmit(&mut self, now: Instant) -> Option<Transmit> {
-        if let Some(reply) = self.replies.pop_front() {
-            self.stats.replies_sent += 1;
-            return Some(reply);
-        }
-        let max_tries = self.config.max_tries;
-        let wants_request = |e: &Entry| {
-            matches!(e.state, NeighborState::Incomplete | NeighborState::Refreshing)
-                && e.tries < max_tries
-                && e.next_request_at <= now
-                && now < e.deadline
-        };
-        let (index, _) = self
-            .slots
-            .iter()
-            .enumerate()
-            .filter_map(|(i, s)| s.entry.map(|e| (i, e)))
-            .filter(|(_, e)| wants_request(e))
-            .min_by_key(|(_, e)| e.next_request_at)?;
-        if !self.limiter.try_take(now) {
-            self.stats.requests_rate_limited += 1;
-            return None;
-        }
-        let (our_mac, retry) = (self.hardware_addr, self.config.retry_interval);
-        // With no address of our own yet, ask as an RFC 5227 probe would (sender 0.0.0.0);
-        // the answer still merges, since the sender has an entry.
-        let our_ip = self.protocol_addrs.first().copied().unwrap_or(Ipv4Addr::UNSPECIFIED);
-        let e = self.entry_mut(index)?;
-        e.tries = e.tries.saturating_add(1);
-        e.last_request_at = Some(now);
-        e.next_request_at = now + retry;
-        let mut repr = Repr::request(our_mac, our_ip, e.protocol_addr);
-        let destination = if e.state == NeighborState::Incomplete {
-            // The last request still gets a full interval to be answered.
-            e.deadline = core::cmp::max(e.deadline, now + retry);
-            EthernetAddress::BROADCAST
-        } else {
-            repr.target_hardware_addr = e.hardware_addr;
-            e.hardware_addr
-        };
-        self.stats.requests_sent += 1;
-        Some(Transmit { destination, repr })
-    }
-
-    /// The next event, if any: a conflict first, then resolutions and failures.
-    pub fn poll_event(&mut self) -> Option<CacheEvent> {
-        if let Some((ip, mac)) = self.conflict.take() {
-            return Some(CacheEvent::Conflict { ip, mac });
-        }
-        if self.notify_pending == 0 {
-            return None;
-        }
-        let index = self.slots.iter().position(|s| s.entry.is_some_and(|e| e.notify));
-        let Some(index) = index else {
-            self.notify_pending = 0;
-            return None;
-        };
-        let e = self.entry_mut(index)?;
-        e.notify = false;
-        let event = match e.state {
-            NeighborState::Failed => CacheEvent::Failed { ip: e.protocol_addr },
-            _ => CacheEvent::Resolved { ip: e.protocol_addr, mac: e.hardware_addr },
-        };
-        self.notify_pending = self.notify_pending.saturating_sub(1);
-        if let CacheEvent::Failed { .. } = event {
-            self.free(index);
-        }
-        Some(event)
-    }
-
-    /// When [`handle_timeout`](Self::handle_timeout) or
-    /// [`poll_transmit`](Self::poll_transmit) has work next: an entry's expiry, a
-    /// resolution's end, or a request's due time (no earlier than the global limit's next
-    /// token). Replies waiting to be sent have no deadline: poll them after every input.
-    pub fn poll_timeout(&self) -> Option<Instant> {
-        let max_tries = self.config.max_tries;
-        let token = self.limiter.next_token_at();
-        self.slots
-            .iter()
-            .filter_map(|s| s.entry)
-            .filter_map(|e| {
-                let request =
-                    (matches!(e.state, NeighborState::Incomplete | NeighborState::Refreshing)
-                        && e.tries < max_tries)
-                        .then(|| token.map_or(e.next_request_at, |t| t.max(e.next_request_at)));
-                let deadline = (e.state != NeighborState::Failed).then_some(e.deadline);
-                match (request, deadline) {
-                    (Some(r), Some(d)) => Some(r.min(d)),
-                    (r, d) => r.or(d),
-                }
-            })
-            .min()
-    }
-
-    /// Lets timers expire at `now`: resolved entries past their lifetime are flushed,
-    /// resolutions past their end fail ([`CacheEvent::Failed`]). Requests that fall due are
-    /// sent by [`poll_transmit`](Self::poll_transmit).
-    pub fn handle_timeout(&mut self, now: Instant) {
-        for index in 0..self.slots.len() {
-            let Some(e) = self.entry_mut(index) else { continue };
-            if now < e.deadline {
-                continue;
-            }
-            match e.state {
-                NeighborState::Reachable | NeighborState::Refreshing => {
-                    self.stats.expired += 1;
-                    self.free(index);
-                }
-                NeighborState::Incomplete => {
-                    e.state = NeighborState::Failed;
-                    e.notify = true;
-                    self.notify_pending += 1;
-                    self.stats.failed += 1;
-                }
-                NeighborState::Failed => {}
-            }
-        }
-    }
 }
 
+#[cfg(test)]
+mod capacity_tests;
 #[cfg(test)]
 mod tests;

@@ -158,9 +158,9 @@ pub enum Resolution {
     /// [`PendingQueue`](crate::PendingQueue)) until [`CacheEvent::Resolved`] or
     /// [`CacheEvent::Failed`].
     Pending,
-    /// The address is unknown and every slot holds an entry still being resolved (or one
-    /// whose event is unpolled): no resolution could start. Drop the packet. Counted in
-    /// [`CacheStats::table_full`].
+    /// The address is unknown and no slot could be taken for it (see
+    /// [`NeighborCache`](super::NeighborCache) on capacity): no resolution could start.
+    /// Drop the packet. Counted in [`CacheStats::table_full`].
     TableFull,
     /// ARP does not resolve this address: unspecified, limited broadcast, multicast, or one
     /// of our own. Counted in [`CacheStats::invalid_lookups`].
@@ -268,7 +268,8 @@ pub struct CacheStats {
     pub expired: u64,
     /// Resolved entries evicted (least recently used) to make room for a new address.
     pub evicted: u64,
-    /// New entries refused because every slot was busy resolving.
+    /// New entries refused: no free or expired slot, and (for a lookup) nothing evictable
+    /// or half the table resolving already; a received request never evicts.
     pub table_full: u64,
     /// Existing entries updated from a received packet (RFC 826 merge).
     pub merged: u64,
