@@ -12,7 +12,7 @@ use crate::Repr;
 impl NeighborCache<'_> {
     /// The next ARP packet to send at `now`: queued replies first, then the most overdue
     /// request (one per destination per `retry_interval`, all of them within
-    /// [`CacheConfig::request_limit`]). Call until `None`. See [`Transmit::destination`]
+    /// [`CacheConfig::request_limit`](super::CacheConfig::request_limit)). Call until `None`. See [`Transmit::destination`]
     /// for the Ethernet destination.
     pub fn poll_transmit(&mut self, now: Instant) -> Option<Transmit> {
         if let Some(reply) = self.replies.pop_front() {

@@ -15,10 +15,10 @@ impl NeighborCache<'_> {
     /// 1. Requests and replies only; packets from our own hardware address, or from a
     ///    zero, broadcast or multicast one, are ignored with an error.
     /// 2. A packet whose sender protocol address is ours is a conflict (RFC 5227 §2.4):
-    ///    [`CacheEvent::Conflict`], nothing cached, nothing answered.
+    ///    [`CacheEvent::Conflict`](super::CacheEvent::Conflict), nothing cached, nothing answered.
     /// 3. Merge: if the sender protocol address has an entry, its hardware address is
     ///    updated and its lifetime restarted (an incomplete entry becomes resolved:
-    ///    [`CacheEvent::Resolved`]). Senders 0.0.0.0 (RFC 5227 probes), broadcast and
+    ///    [`CacheEvent::Resolved`](super::CacheEvent::Resolved)). Senders 0.0.0.0 (RFC 5227 probes), broadcast and
     ///    multicast are never cached.
     /// 4. If the target protocol address is ours: the sender is added if it was not merged
     ///    (into a free or expired slot only — never evicting; otherwise it is simply not
