@@ -1,12 +1,50 @@
-//! unet-stack: composes the protocol layers into one `Stack` (frames in; frames, socket
-//! events and timeouts out).
+//! unet-stack: one [`Stack`] value composing the layers into an IPv4 host — Ethernet, ARP
+//! (neighbour cache, pending packets, RFC 5227 conflict detection), IPv4 (local delivery,
+//! broadcast and multicast reception, reassembly, fragmentation), ICMP (echo, errors with
+//! a rate limit, errors delivered to sockets), IGMPv2 membership and UDP sockets.
 //!
-//! **Status:** the composition arrives with issue 3 (an IPv4 host). Until then this crate
-//! only re-exports the layers so dependants can name them from one place; it has no `Stack`
-//! and claims no behaviour.
+//! The stack is a sans-IO machine (DESIGN.md §1): drive it with
+//! [`FrameMachine`](unet_core::FrameMachine) — [`handle_frame`](unet_core::FrameMachine::handle_frame),
+//! [`poll_transmit`](unet_core::FrameMachine::poll_transmit),
+//! [`poll_timeout`](unet_core::FrameMachine::poll_timeout),
+//! [`handle_timeout`](unet_core::FrameMachine::handle_timeout) — and use the UDP, ping and
+//! multicast APIs in between; [`Stack::poll_event`] reports what happened and
+//! [`Stack::counters`] every packet dropped, by reason.
+//!
+//! All memory is the caller's ([`Storage`]); `no_std`, no allocator needed. The `alloc`
+//! feature adds `Storage::with_defaults` and `Stack::udp_open`.
 #![no_std]
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+
+#[cfg(feature = "alloc")]
+extern crate alloc;
+#[cfg(any(feature = "std", test))]
+extern crate std;
+
+pub mod config;
+pub mod counters;
+pub mod event;
+mod icmp;
+mod igmp;
+mod link;
+mod queue;
+mod rx;
+mod sockets;
+mod stack;
+mod storage;
+mod tx;
+mod wire;
+
+pub use config::{Config, MIN_MTU};
+pub use counters::Counters;
+pub use event::{Event, EVENT_QUEUE_LEN};
+pub use icmp::{PingError, ICMP_QUEUE_LEN, PING_TABLE_LEN};
+pub use igmp::{MulticastError, ALL_ROUTERS, ALL_SYSTEMS, MAX_GROUPS, UNSOLICITED_REPORT_INTERVAL};
+pub use link::FLUSH_QUEUE_LEN;
+pub use sockets::SocketHandle;
+pub use stack::Stack;
+pub use storage::Storage;
 
 pub use unet_arp as arp;
 pub use unet_core as core;

@@ -1,0 +1,108 @@
+//! Transmit steps for the messages the stack itself originates: ICMP (replies, errors,
+//! echo requests) and IGMP reports; and IGMP reception, which only feeds their timers.
+
+use unet_core::{Duration, Instant, IpProtocol, WireError};
+use unet_ipv4::igmp;
+
+use crate::counters::bump;
+use crate::icmp::OutKind;
+use crate::igmp::{Message, ALL_ROUTERS};
+use crate::link::Step;
+use crate::rx::Datagram;
+use crate::stack::Core;
+use crate::wire::{Ipv4Header, ROUTER_ALERT};
+
+impl Core<'_> {
+    /// The oldest queued ICMP message, written once into the frame (or the fragmentation
+    /// buffer) behind its IPv4 header.
+    pub(crate) fn transmit_icmp(&mut self, now: Instant, buf: &mut [u8]) -> Step {
+        let Some((meta, len)) = self.icmp_out.front().map(|(m, b)| (m, b.len())) else {
+            return Step::Idle;
+        };
+        let Some(src) = self.usable_addr() else {
+            // The address went away while the message waited.
+            self.icmp_out.pop();
+            bump(&mut self.counters.tx_no_route);
+            return Step::Progress;
+        };
+        let header = Ipv4Header {
+            src,
+            dst: meta.dst,
+            protocol: IpProtocol::ICMP,
+            ttl: self.config.ttl,
+            identification: self.link.next_ident(),
+            dont_frag: false,
+            more_frags: false,
+            frag_offset: 0,
+            options: &[],
+        };
+        let message = self.icmp_out.front().map_or(&[][..], |(_, b)| b);
+        let write = |dst: &mut [u8]| {
+            dst.get_mut(..message.len()).ok_or(WireError::BufferTooSmall)?.copy_from_slice(message);
+            Ok(())
+        };
+        let step = self.link.send(now, buf, &mut self.counters, header, len, write);
+        self.icmp_out.pop();
+        match meta.kind {
+            OutKind::EchoReply => bump(&mut self.counters.tx_echo_replies),
+            OutKind::Error => bump(&mut self.counters.tx_icmp_errors),
+            OutKind::EchoRequest => {}
+        }
+        step
+    }
+
+    /// IGMPv2 reports and leaves (RFC 2236 §2): TTL 1 and Router Alert (RFC 2236 §2,
+    /// RFC 2113).
+    pub(crate) fn transmit_igmp(&mut self, now: Instant, buf: &mut [u8]) -> Step {
+        // Without an address a report would come from 0.0.0.0; RFC 2236 allows it, but we
+        // wait for the address (reports are repeated anyway).
+        let Some(src) = self.usable_addr() else { return Step::Idle };
+        let Some(message) = self.igmp.poll_message(now) else { return Step::Idle };
+        let (dst, repr) = match message {
+            Message::Report(group) => (group, igmp::Repr::ReportV2 { group_addr: group }),
+            Message::Leave(group) => (ALL_ROUTERS, igmp::Repr::LeaveGroup { group_addr: group }),
+        };
+        let header = Ipv4Header {
+            src,
+            dst,
+            protocol: IpProtocol::IGMP,
+            ttl: 1,
+            identification: self.link.next_ident(),
+            dont_frag: false,
+            more_frags: false,
+            frag_offset: 0,
+            options: &ROUTER_ALERT,
+        };
+        let len = repr.buffer_len();
+        let write = |b: &mut [u8]| repr.emit(&mut igmp::Packet::new_unchecked(b));
+        self.link.send(now, buf, &mut self.counters, header, len, write)
+    }
+
+    /// IGMP in: queries set report timers, others' reports suppress ours.
+    pub(crate) fn receive_igmp(&mut self, now: Instant, d: &Datagram<'_>) {
+        let parsed = igmp::Packet::new_checked(d.payload)
+            .and_then(|p| igmp::Repr::parse(&igmp::Packet::new_unchecked(p.into_inner())));
+        let Ok(repr) = parsed else {
+            return bump(&mut self.counters.igmp_malformed);
+        };
+        match repr {
+            igmp::Repr::Query { group_addr, .. } | igmp::Repr::QueryV3 { group_addr, .. } => {
+                // Version 1 queries (Max Resp Code 0) mean 10 s (RFC 2236 §4).
+                let max_resp = match repr.max_resp_time() {
+                    Some(d) if d > Duration::ZERO => d,
+                    _ => Duration::from_secs(10),
+                };
+                let random = (self.rng_next() & 0xffff_ffff) as u32;
+                self.igmp.handle_query(now, group_addr, max_resp, random);
+            }
+            igmp::Repr::ReportV1 { group_addr } | igmp::Repr::ReportV2 { group_addr } => {
+                self.igmp.handle_report(group_addr);
+            }
+            _ => bump(&mut self.counters.igmp_ignored),
+        }
+    }
+
+    fn rng_next(&mut self) -> u64 {
+        unet_core::rng::RngCore::next_u64(&mut self.rng)
+    }
+}
