@@ -97,6 +97,13 @@ impl<T: Pollable + ?Sized> Pollable for &mut T {
     }
 }
 
+#[cfg(all(feature = "std", unix))]
+impl<T: Pollable + ?Sized> Pollable for std::boxed::Box<T> {
+    fn raw_fd(&self) -> Option<std::os::unix::io::RawFd> {
+        (**self).raw_fd()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -50,11 +50,13 @@ pub mod tee;
 #[cfg(all(feature = "std", unix))]
 pub use host::{run, Clock, RunStats, Runner};
 #[cfg(feature = "std")]
-pub use memory::{LinkFaults, LinkStats, Port, PortId, Switch, SwitchConfig};
+pub use memory::{
+    LinkFaults, LinkStats, MirroredFrame, Port, PortId, Switch, SwitchConfig, SwitchStats,
+};
 #[cfg(feature = "std")]
 pub use replay::{PcapReplay, ReplayFrame, SentFrame};
 #[cfg(feature = "std")]
-pub use sim::{NodeId, RunOutcome, SimError, Simulation};
+pub use sim::{NodeId, RunOutcome, SimError, SimStats, Simulation};
 #[cfg(all(feature = "std", unix))]
 pub use socketpair::SocketPair;
 #[cfg(all(feature = "std", target_os = "linux"))]

@@ -95,7 +95,7 @@ impl<N: NetIf, W: Write, C: CaptureClock> Tee<N, W, C> {
 
     /// Whether recording stopped after a write error.
     pub fn has_failed(&self) -> bool {
-        self.error.is_some() || self.failed > 0
+        self.failed > 0
     }
 
     /// The write error that stopped recording, if any (taken once; the count stays).

@@ -185,10 +185,65 @@ fn inner_tap_body() {
     assert_eq!(&buf[..n], b"hello kernel");
     assert_eq!(from.to_string(), "192.0.2.2:7");
 
+    // The host runner on the TAP descriptor: a machine answering ARP for 192.0.2.3 gets
+    // the kernel's datagram to that address, woken by poll(2).
+    sock.send_to(b"via the runner", "192.0.2.3:9").unwrap();
+    let mut responder = ArpResponder { ip: [192, 0, 2, 3], out: None, datagram: None };
+    let runner = unet_netif::Runner::new().max_sleep(Duration::from_millis(50));
+    let started = Instant::now();
+    let stats = runner
+        .run(&mut tap, &mut responder, |m, _| {
+            if m.datagram.is_some() || started.elapsed() > Duration::from_secs(5) {
+                std::ops::ControlFlow::Break(())
+            } else {
+                std::ops::ControlFlow::Continue(())
+            }
+        })
+        .unwrap();
+    let datagram = responder.datagram.expect("the kernel sent the datagram after our ARP reply");
+    assert_eq!(&datagram[42..56], b"via the runner");
+    assert!(stats.frames_sent >= 1 && stats.frames_received >= 2, "{stats:?}");
+
     // A device made by Tap::create lives as long as the Tap.
     let created = Tap::create("unet1", UNET_MAC).unwrap();
     let shown = || Command::new("ip").args(["link", "show", "unet1"]).output().unwrap().status;
     assert!(shown().success());
     drop(created);
     assert!(!shown().success());
+}
+
+/// Answers ARP requests for `ip` (RFC 826) and keeps the first UDP datagram sent to it.
+struct ArpResponder {
+    ip: [u8; 4],
+    out: Option<Vec<u8>>,
+    datagram: Option<Vec<u8>>,
+}
+
+impl unet_core::FrameMachine for ArpResponder {
+    fn handle_frame(&mut self, _now: unet_core::Instant, f: &[u8]) {
+        if f.len() >= 42 && f[12..14] == [0x08, 0x06] && f[20..22] == [0, 1] && f[38..42] == self.ip
+        {
+            let mut reply = Vec::new();
+            reply.extend_from_slice(&f[6..12]);
+            reply.extend_from_slice(&UNET_MAC);
+            reply.extend_from_slice(&[0x08, 0x06, 0, 1, 0x08, 0x00, 6, 4, 0, 2]);
+            reply.extend_from_slice(&UNET_MAC);
+            reply.extend_from_slice(&self.ip);
+            reply.extend_from_slice(&f[22..32]);
+            reply.resize(60, 0);
+            self.out = Some(reply);
+        } else if f.len() >= 42 && f[12..14] == [0x08, 0x00] && f[23] == 17 && f[30..34] == self.ip
+        {
+            self.datagram.get_or_insert_with(|| f.to_vec());
+        }
+    }
+    fn poll_transmit(&mut self, _now: unet_core::Instant, buf: &mut [u8]) -> Option<usize> {
+        let f = self.out.take()?;
+        buf.get_mut(..f.len())?.copy_from_slice(&f);
+        Some(f.len())
+    }
+    fn poll_timeout(&self) -> Option<unet_core::Instant> {
+        None
+    }
+    fn handle_timeout(&mut self, _now: unet_core::Instant) {}
 }
