@@ -214,6 +214,19 @@ impl<M: FrameMachine, N: NetIf> Simulation<M, N> {
         timers.chain(self.switch.next_delivery_time()).chain(wake).min()
     }
 
+    /// The next instant after the current one something is scheduled, once everything due
+    /// now has been handled. Frames due now that nobody reads (a port without a node) are
+    /// passed over, so they cannot stall virtual time.
+    fn next_event_after_now(&self) -> Option<Instant> {
+        let now = self.now;
+        let timers = self.nodes.iter().filter_map(|n| n.machine.poll_timeout());
+        let wake = self.wakes.peek().map(|Reverse(t)| *t);
+        // After a quiet round no timer is due (it would have fired and kept the round
+        // busy) and past wake-ups were dropped: only the switch can hold events at or
+        // before now.
+        timers.chain(wake).chain(self.switch.next_delivery_after(now)).min()
+    }
+
     /// Runs for `d` of virtual time; see [`Simulation::run_until`].
     pub fn run_for<F>(&mut self, d: Duration, app: F) -> Result<RunOutcome, SimError>
     where
@@ -241,7 +254,7 @@ impl<M: FrameMachine, N: NetIf> Simulation<M, N> {
             while self.wakes.peek().is_some_and(|Reverse(t)| *t <= self.now) {
                 self.wakes.pop();
             }
-            match self.next_event() {
+            match self.next_event_after_now() {
                 Some(t) if t <= until => self.now = t.max(self.now),
                 next => {
                     self.now = self.now.max(until);

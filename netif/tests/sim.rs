@@ -160,3 +160,18 @@ fn endless_work_at_one_instant_is_a_livelock_error() {
     assert_eq!(outcome, RunOutcome::Deadline);
     assert_eq!(sim.stats().frames_received, 100);
 }
+
+#[test]
+fn frames_nobody_reads_do_not_stall_virtual_time() {
+    // A third port with no node: every broadcast flooded to it stays there, due but unread.
+    let (switch, a, b) = Switch::pair(1, A, B);
+    let _unplugged = switch.add_port([2, 0, 0, 0, 0, 0xc]);
+    let mut sim = Simulation::new(switch);
+    let pinger = Pinger::new(A, common::BROADCAST, Instant::ZERO, Duration::from_millis(10), 5);
+    sim.add_node(Node::Ping(pinger), a);
+    sim.add_node(Node::Echo(Echoer::new(B)), b);
+    let outcome = sim.run_until(Instant::from_secs(1), |_| ControlFlow::Continue(())).unwrap();
+    assert_eq!(outcome, RunOutcome::Idle);
+    assert_eq!(sim.machine(0).pinger().replies.len(), 5);
+    assert_eq!(sim.switch().in_flight(2), 5);
+}

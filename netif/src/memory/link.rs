@@ -221,6 +221,18 @@ impl Link {
         }
     }
 
+    /// The first event strictly after `t` (frames due by `t` and never received, say on a
+    /// port nobody reads, must not hide later ones from a simulation loop).
+    pub fn next_event_after(&self, t: Instant) -> Option<Instant> {
+        // The queue is sorted by time: the first later entry is the earliest.
+        let queued = self.queue.iter().map(|f| f.at).find(|at| *at > t);
+        let held = self.held.as_ref().map(|h| h.release_by).filter(|at| *at > t);
+        match (queued, held) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
     /// The next frame receivable at `now`, if any.
     pub fn pop_due(&mut self, now: Instant) -> Option<Vec<u8>> {
         if self.queue.front().is_some_and(|f| f.at <= now) {

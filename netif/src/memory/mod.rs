@@ -208,6 +208,13 @@ impl Switch {
         self.inner.borrow().ports.iter().filter_map(|p| p.link.next_event()).min()
     }
 
+    /// When the next frame becomes receivable strictly after `t`: what a simulation loop
+    /// jumps to once everything due by `t` was handled (a frame left unread on a port with
+    /// no host would otherwise keep [`Switch::next_delivery_time`] in the past forever).
+    pub fn next_delivery_after(&self, t: Instant) -> Option<Instant> {
+        self.inner.borrow().ports.iter().filter_map(|p| p.link.next_event_after(t)).min()
+    }
+
     /// Starts recording every frame sent into the switch (up to
     /// [`SwitchConfig::mirror_capacity`]), e.g. to write a pcap of a simulation.
     pub fn enable_mirror(&self) {
