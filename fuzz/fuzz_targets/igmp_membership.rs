@@ -7,7 +7,9 @@ use core::net::Ipv4Addr;
 
 use libfuzzer_sys::fuzz_target;
 use unet_core::{Duration, Instant};
-use unet_ipv4::igmp::membership::{ip_repr, Config, GroupSlot, Membership, ALL_ROUTERS, ALL_SYSTEMS};
+use unet_ipv4::igmp::membership::{
+    ip_repr, Config, GroupSlot, Membership, ALL_ROUTERS, ALL_SYSTEMS,
+};
 use unet_ipv4::igmp::{Packet, Repr};
 use unet_ipv4::Checks;
 

@@ -85,8 +85,12 @@ fuzz_target!(|data: &[u8]| {
             r.handle_timeout(now);
             while let Some(Event::TimeExceeded { quote }) = r.poll_event() {
                 assert!(quote.len() >= 28 && quote.len() <= 68);
-                let msg = ErrorMessage::new(ErrorKind::ReassemblyTimeExceeded, Ipv4Addr::LOCALHOST, quote)
-                    .expect("quote holds a header");
+                let msg = ErrorMessage::new(
+                    ErrorKind::ReassemblyTimeExceeded,
+                    Ipv4Addr::LOCALHOST,
+                    quote,
+                )
+                .expect("quote holds a header");
                 assert_eq!(msg.icmp.quoted_datagram(), Some(quote));
             }
             continue;
@@ -114,7 +118,8 @@ fuzz_target!(|data: &[u8]| {
     // Fragment and reassemble a datagram sized by the input.
     let len = data.len() * 7 % 4000;
     let mtu = 68 + data.len() * 13 % 1500;
-    let payload: Vec<u8> = (0..len).map(|i| data.get(i % data.len().max(1)).copied().unwrap_or(0)).collect();
+    let payload: Vec<u8> =
+        (0..len).map(|i| data.get(i % data.len().max(1)).copied().unwrap_or(0)).collect();
     let repr = header(9999, 17, 0, false, len);
     let mut slots = [Slot::EMPTY; 1];
     let mut pool = [0u8; 4200];
@@ -128,7 +133,9 @@ fuzz_target!(|data: &[u8]| {
             got = Some(payload.clone());
             break;
         }
-        if let Some(done) = r.handle_fragment(Instant::ZERO, &fr, &payload[p.payload_range()]).unwrap() {
+        if let Some(done) =
+            r.handle_fragment(Instant::ZERO, &fr, &payload[p.payload_range()]).unwrap()
+        {
             got = Some(done.payload().to_vec());
         }
     }

@@ -5,6 +5,12 @@
 //! ([`Repr`], [`icmp::Repr`], [`igmp::Repr`]) to parse and emit. Nothing allocates and no
 //! input can make a parser panic.
 //!
+//! The host's IPv4 machines, sans-IO and bounded by storage the user gives:
+//! [`reassembly::Reassembler`] (RFC 791 §3.2, RFC 1122 §3.3.2, RFC 5722's overlap rule),
+//! [`fragment::Fragmenter`] (zero-copy fragmentation on send), the ICMP error rules,
+//! builder and rate limiter in [`icmp`] (RFC 1122 §3.2.2, RFC 1812 §4.3.2),
+//! [`igmp::Membership`] (RFC 2236 host) and the routing helpers in [`route`].
+//!
 //! ```
 //! use unet_ipv4::{icmp, Packet, Repr};
 //! // An ICMP echo request in an IPv4 header, from a real capture.
