@@ -11,6 +11,7 @@ use libfuzzer_sys::fuzz_target;
 use unet_arp::{Neighbor, PendingPacket};
 use unet_core::{Duration, FrameMachine, Instant, IpProtocol};
 use unet_ethernet::{EtherType, EthernetAddress, Frame, VlanTags};
+use unet_ipv4::igmp::GroupSlot;
 use unet_ipv4::reassembly::Slot;
 use unet_stack::udp::{Endpoint, UdpPacketBuffer, UdpPacketMetadata, UdpSocket};
 use unet_stack::{Config, Stack, Storage};
@@ -53,6 +54,7 @@ fuzz_target!(|data: &[u8]| {
         ([Neighbor::EMPTY; 8], [PendingPacket::EMPTY; 4], [0u8; 4096]);
     let (mut slots, mut pool) = ([Slot::EMPTY; 2], [0u8; 8192]);
     let (mut icmp, mut frag) = ([0u8; 4096], [0u8; 8192]);
+    let mut groups = [GroupSlot::EMPTY; 2];
     let mut sockets: [Option<UdpSocket<'_, Ipv4Addr>>; 2] = Default::default();
     let (mut rm, mut rd, mut tm, mut td) =
         ([UdpPacketMetadata::EMPTY; 4], [0u8; 4096], [UdpPacketMetadata::EMPTY; 4], [0u8; 8192]);
@@ -64,6 +66,7 @@ fuzz_target!(|data: &[u8]| {
         reassembly_pool: (&mut pool[..]).into(),
         icmp_buffer: (&mut icmp[..]).into(),
         fragment_buffer: (&mut frag[..]).into(),
+        multicast_groups: (&mut groups[..]).into(),
         udp_sockets: (&mut sockets[..]).into(),
     };
     let mut config = Config::new(ME).with_ipv4("192.0.2.1/24".parse().unwrap());
@@ -142,9 +145,9 @@ fuzz_target!(|data: &[u8]| {
             _ => {
                 let group = Ipv4Addr::new(239, 0, 0, input.byte() % 12);
                 if input.byte() & 1 == 0 {
-                    let _ = stack.join_multicast(group);
+                    let _ = stack.join_multicast(now, group);
                 } else {
-                    let _ = stack.leave_multicast(group);
+                    let _ = stack.leave_multicast(now, group);
                 }
             }
         }

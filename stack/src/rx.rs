@@ -88,7 +88,8 @@ impl Core<'_> {
         if !dst.is_multicast() {
             return false;
         }
-        let all_hosts = EthernetAddress::from_ipv4_multicast(crate::igmp::ALL_SYSTEMS);
+        let all_hosts =
+            EthernetAddress::from_ipv4_multicast(unet_ipv4::igmp::membership::ALL_SYSTEMS);
         dst == all_hosts
             || self.igmp.groups().any(|g| EthernetAddress::from_ipv4_multicast(g) == dst)
     }
@@ -159,7 +160,9 @@ impl Core<'_> {
         if self.is_broadcast(dst) {
             return Some(Dst::Broadcast);
         }
-        if dst.is_multicast() && (dst == crate::igmp::ALL_SYSTEMS || self.igmp.is_member(dst)) {
+        if dst.is_multicast()
+            && (dst == unet_ipv4::igmp::membership::ALL_SYSTEMS || self.igmp.is_member(dst))
+        {
             return Some(Dst::Multicast);
         }
         None

@@ -9,6 +9,7 @@ use unet_arp::{
 };
 use unet_core::rng::{RngCore, SplitMix64};
 use unet_core::{FrameMachine, Instant, TokenBucket};
+use unet_ipv4::igmp::{membership, Membership, MembershipError};
 use unet_ipv4::reassembly::{self, Reassembler};
 use unet_ipv4::route::Ipv4Cidr;
 use unet_udp::UdpTable;
@@ -16,7 +17,6 @@ use unet_udp::UdpTable;
 use crate::counters::bump;
 use crate::event::EVENT_QUEUE_LEN;
 use crate::icmp::{IcmpOut, PingSent, ICMP_QUEUE_LEN, PING_TABLE_LEN};
-use crate::igmp::Membership;
 use crate::link::{Link, Step};
 use crate::queue::PacketQueue;
 use crate::{Config, Counters, Event, Storage};
@@ -29,7 +29,7 @@ pub(crate) struct Core<'a> {
     pub counters: Counters,
     pub rng: SplitMix64,
     pub link: Link<'a>,
-    pub igmp: Membership,
+    pub igmp: Membership<'a>,
     pub udp: UdpTable<'a, Ipv4Addr>,
     pub icmp_out: PacketQueue<'a, IcmpOut, ICMP_QUEUE_LEN>,
     pub icmp_limit: TokenBucket,
@@ -93,12 +93,15 @@ impl<'a> Stack<'a> {
             storage.reassembly_pool,
             reassembly::Config::default(),
         );
+        let igmp_seed = rng.next_u64();
+        let igmp =
+            Membership::new(storage.multicast_groups, membership::Config::default(), igmp_seed);
         let core = Core {
             config,
             counters: Counters::default(),
             rng,
             link,
-            igmp: Membership::new(),
+            igmp,
             udp,
             icmp_out: PacketQueue::new(storage.icmp_buffer),
             icmp_limit: TokenBucket::new(config.icmp_error_interval, config.icmp_error_burst),
@@ -168,14 +171,19 @@ impl<'a> Stack<'a> {
     }
 
     /// Joins a multicast group (RFC 1112 §7.2, RFC 2236 §3): its datagrams are received
-    /// and a membership report is sent. Joining a group already joined does nothing.
-    pub fn join_multicast(&mut self, group: Ipv4Addr) -> Result<(), crate::MulticastError> {
-        self.core.igmp.join(group)
+    /// and unsolicited membership reports are sent (see [`Membership`]). The number of
+    /// groups is bounded by [`Storage::multicast_groups`].
+    pub fn join_multicast(&mut self, now: Instant, group: Ipv4Addr) -> Result<(), MembershipError> {
+        self.core.igmp.join(now, group)
     }
 
     /// Leaves a multicast group (RFC 2236 §3: a Leave Group message if we reported last).
-    pub fn leave_multicast(&mut self, group: Ipv4Addr) -> Result<(), crate::MulticastError> {
-        self.core.igmp.leave(group)
+    pub fn leave_multicast(
+        &mut self,
+        now: Instant,
+        group: Ipv4Addr,
+    ) -> Result<(), MembershipError> {
+        self.core.igmp.leave(now, group)
     }
 
     /// The multicast groups joined.
@@ -299,7 +307,6 @@ impl Core<'_> {
         self.link.cache.handle_timeout(now);
         self.link.pending.handle_timeout(now);
         self.link.acd.handle_timeout(now);
-        self.igmp.handle_timeout(now);
         reassembly.handle_timeout(now);
         while let Some(reassembly::Event::TimeExceeded { quote }) = reassembly.poll_event() {
             bump(&mut self.counters.ipv4_reassembly_timeouts);

@@ -4,6 +4,7 @@ use core::net::Ipv4Addr;
 
 use managed::ManagedSlice;
 use unet_arp::{Neighbor, PendingPacket};
+use unet_ipv4::igmp::GroupSlot;
 use unet_ipv4::reassembly::Slot;
 use unet_udp::UdpSocket;
 
@@ -36,6 +37,9 @@ pub struct Storage<'a> {
     /// datagram waiting for ARP before it is queued: the largest datagram we can send.
     /// Suggested: 65535 (any UDP datagram), or the MTU if nothing larger is ever sent.
     pub fragment_buffer: ManagedSlice<'a, u8>,
+    /// Multicast group slots: the groups joined at once (224.0.0.1 needs none). A join
+    /// beyond them is refused. Suggested: 4.
+    pub multicast_groups: ManagedSlice<'a, GroupSlot>,
     /// UDP socket slots (`None` each): the sockets open at once. Suggested: 8.
     pub udp_sockets: ManagedSlice<'a, Option<UdpSocket<'a, Ipv4Addr>>>,
 }
@@ -62,6 +66,7 @@ mod defaults {
                 reassembly_pool: vec![0u8; 4 * 67 * 1024].into(),
                 icmp_buffer: vec![0u8; 16 * 1024].into(),
                 fragment_buffer: vec![0u8; 65535].into(),
+                multicast_groups: vec![GroupSlot::EMPTY; 4].into(),
                 udp_sockets: sockets.into(),
             }
         }

@@ -1,16 +1,16 @@
 //! Transmit steps for the messages the stack itself originates: ICMP (replies, errors,
 //! echo requests) and IGMP reports; and IGMP reception, which only feeds their timers.
 
-use unet_core::{Duration, Instant, IpProtocol, WireError};
+use unet_core::{Instant, IpProtocol, WireError};
 use unet_ipv4::igmp;
 
 use crate::counters::bump;
 use crate::icmp::OutKind;
-use crate::igmp::{Message, ALL_ROUTERS};
 use crate::link::Step;
 use crate::rx::Datagram;
 use crate::stack::Core;
-use crate::wire::{Ipv4Header, ROUTER_ALERT};
+use crate::wire::Ipv4Header;
+use unet_ipv4::igmp::membership::ROUTER_ALERT;
 
 impl Core<'_> {
     /// The oldest queued ICMP message, written once into the frame (or the fragmentation
@@ -51,17 +51,12 @@ impl Core<'_> {
         step
     }
 
-    /// IGMPv2 reports and leaves (RFC 2236 §2): TTL 1 and Router Alert (RFC 2236 §2,
-    /// RFC 2113).
+    /// IGMP reports and leaves from the membership machine (RFC 2236 §3): TTL 1 and
+    /// Router Alert (RFC 2236 §2, RFC 2113).
     pub(crate) fn transmit_igmp(&mut self, now: Instant, buf: &mut [u8]) -> Step {
-        // Without an address a report would come from 0.0.0.0; RFC 2236 allows it, but we
-        // wait for the address (reports are repeated anyway).
+        // Reports wait for a usable address (the machine repeats them anyway).
         let Some(src) = self.usable_addr() else { return Step::Idle };
-        let Some(message) = self.igmp.poll_message(now) else { return Step::Idle };
-        let (dst, repr) = match message {
-            Message::Report(group) => (group, igmp::Repr::ReportV2 { group_addr: group }),
-            Message::Leave(group) => (ALL_ROUTERS, igmp::Repr::LeaveGroup { group_addr: group }),
-        };
+        let Some((repr, dst)) = self.igmp.poll_transmit(now) else { return Step::Idle };
         let header = Ipv4Header {
             src,
             dst,
@@ -86,23 +81,11 @@ impl Core<'_> {
             return bump(&mut self.counters.igmp_malformed);
         };
         match repr {
-            igmp::Repr::Query { group_addr, .. } | igmp::Repr::QueryV3 { group_addr, .. } => {
-                // Version 1 queries (Max Resp Code 0) mean 10 s (RFC 2236 §4).
-                let max_resp = match repr.max_resp_time() {
-                    Some(d) if d > Duration::ZERO => d,
-                    _ => Duration::from_secs(10),
-                };
-                let random = (self.rng_next() & 0xffff_ffff) as u32;
-                self.igmp.handle_query(now, group_addr, max_resp, random);
-            }
-            igmp::Repr::ReportV1 { group_addr } | igmp::Repr::ReportV2 { group_addr } => {
-                self.igmp.handle_report(group_addr);
-            }
+            igmp::Repr::Query { .. }
+            | igmp::Repr::QueryV3 { .. }
+            | igmp::Repr::ReportV1 { .. }
+            | igmp::Repr::ReportV2 { .. } => self.igmp.handle_igmp(now, &repr),
             _ => bump(&mut self.counters.igmp_ignored),
         }
-    }
-
-    fn rng_next(&mut self) -> u64 {
-        unet_core::rng::RngCore::next_u64(&mut self.rng)
     }
 }

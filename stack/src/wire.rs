@@ -10,8 +10,6 @@ use unet_ethernet::{EtherType, EthernetAddress, VlanTags};
 pub(crate) const ETH_HEADER_LEN: usize = unet_ethernet::HEADER_LEN;
 /// IPv4 header length without options.
 pub(crate) const IPV4_HEADER_LEN: usize = unet_ipv4::packet::HEADER_LEN;
-/// Router Alert option (RFC 2113), padded to 4 bytes, for IGMP (RFC 2236 §2, RFC 3376 §4).
-pub(crate) const ROUTER_ALERT: [u8; 4] = [0x94, 0x04, 0x00, 0x00];
 
 /// Prepends an untagged Ethernet II header.
 pub(crate) fn prepend_ethernet(
@@ -84,7 +82,7 @@ mod tests {
             dont_frag: false,
             more_frags: true,
             frag_offset: 2,
-            options: &ROUTER_ALERT,
+            options: &unet_ipv4::igmp::membership::ROUTER_ALERT,
         };
         h.prepend(&mut tx, 3).unwrap();
         let mac = EthernetAddress([2, 0, 0, 0, 0, 1]);

@@ -312,7 +312,7 @@ fn rfc1122_3_3_1_1_off_link_goes_to_the_gateway() {
 fn rfc2236_3_join_sends_report_with_ttl_1_and_router_alert() {
     let mut s = host(1, T0);
     let group = Ipv4Addr::new(239, 1, 2, 3);
-    s.join_multicast(group).unwrap();
+    s.join_multicast(T0, group).unwrap();
     let out = drain(&mut s, T0);
     assert_eq!(out.len(), 1);
     let p = Parsed::new(&out[0]);
@@ -333,8 +333,8 @@ fn rfc2236_3_join_sends_report_with_ttl_1_and_router_alert() {
         &ipv4_frame(PEER_MAC, EthernetAddress::from_ipv4_multicast(group), &ip, &udp),
     );
     assert_eq!(s.counters().rx_udp_delivered, 1);
-    // The report is repeated once (RFC 2236 §3).
-    let later = T0 + unet_stack::UNSOLICITED_REPORT_INTERVAL;
+    // The report is repeated once within the Unsolicited Report Interval (RFC 2236 §3).
+    let later = T0 + Duration::from_secs(10);
     let mut reports = 0;
     let mut now = T0;
     while let Some(t) = s.poll_timeout().filter(|&t| t <= later) {
@@ -345,7 +345,7 @@ fn rfc2236_3_join_sends_report_with_ttl_1_and_router_alert() {
             .filter(|f| Parsed::new(f).eth.ethertype == EtherType::IPV4)
             .count();
     }
-    assert_eq!((reports, now), (1, later));
+    assert_eq!(reports, 1);
 }
 
 #[test]

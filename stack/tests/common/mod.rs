@@ -7,6 +7,7 @@ use std::vec::Vec;
 
 use unet_core::{FrameMachine, Instant, IpProtocol};
 use unet_ethernet::{EtherType, EthernetAddress, Frame, VlanTags};
+use unet_ipv4::igmp::GroupSlot;
 use unet_ipv4::reassembly::Slot;
 use unet_stack::arp::{Neighbor, PendingPacket};
 use unet_stack::{Config, Stack, Storage};
@@ -35,6 +36,7 @@ pub fn storage() -> Storage<'static> {
         reassembly_pool: leak(0u8, 4 * 17 * 1024).into(),
         icmp_buffer: leak(0u8, 16 * 1024).into(),
         fragment_buffer: leak(0u8, 65535).into(),
+        multicast_groups: leak(GroupSlot::EMPTY, 4).into(),
         udp_sockets: sockets.leak().into(),
     }
 }
