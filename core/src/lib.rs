@@ -11,6 +11,8 @@
 //!   written once for IPv4 and IPv6.
 //! - [`error`]: [`WireError`], the typed reason a wire parser rejects bytes.
 //! - [`rate`]: [`TokenBucket`], the rate limiter for anything that answers untrusted traffic.
+//! - [`ports`]: RFC 6056 ephemeral port selection (Algorithm 4, SipHash-keyed), shared by UDP
+//!   and TCP.
 //! - [`machine`]: [`FrameMachine`], the shape a runner drives (frames in, frames out, timers).
 #![no_std]
 #![forbid(unsafe_code)]
