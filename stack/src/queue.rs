@@ -16,6 +16,10 @@ struct Entry<H> {
     meta: H,
     start: usize,
     len: usize,
+    /// Placed after the write position wrapped to the start of the buffer while older
+    /// packets still sit at its end. Kept explicitly because positions alone cannot tell
+    /// (a zero-length packet at the head's offset looks both before and after the wrap).
+    wrapped: bool,
 }
 
 /// A FIFO of at most `N` packets with metadata `H`, stored in a byte buffer.
@@ -33,30 +37,31 @@ impl<'a, H: Copy, const N: usize> PacketQueue<'a, H, N> {
     /// Room for a packet of `len` bytes: returns its bytes to fill, or `None` when full.
     pub(crate) fn push(&mut self, meta: H, len: usize) -> Option<&mut [u8]> {
         let cap = self.buf.len();
-        let start = match (self.entries.front(), self.entries.back()) {
+        let (start, wrapped) = match (self.entries.front(), self.entries.back()) {
             (Some(front), Some(back)) => {
                 let head = front.start;
                 let tail = back.start + back.len;
-                if back.start >= front.start {
-                    // Live data is one run [head, tail): place after it, or wrap to 0.
-                    if cap - tail >= len {
-                        tail
-                    } else if len <= head {
-                        0
+                if back.wrapped {
+                    // Live data wraps: the free run is [tail, head).
+                    if head.checked_sub(tail)? >= len {
+                        (tail, true)
                     } else {
                         return None;
                     }
-                } else if len <= head - tail {
-                    // Live data wraps: the free run is [tail, head).
-                    tail
+                } else if cap - tail >= len {
+                    // Live data is one run [head, tail): place after it...
+                    (tail, false)
+                } else if len <= head {
+                    // ...or wrap to 0, in front of it.
+                    (0, true)
                 } else {
                     return None;
                 }
             }
-            _ if len <= cap => 0,
+            _ if len <= cap => (0, false),
             _ => return None,
         };
-        self.entries.push_back(Entry { meta, start, len }).ok()?;
+        self.entries.push_back(Entry { meta, start, len, wrapped }).ok()?;
         self.buf.get_mut(start..start + len)
     }
 
@@ -74,6 +79,11 @@ impl<'a, H: Copy, const N: usize> PacketQueue<'a, H, N> {
     /// Drops the oldest packet.
     pub(crate) fn pop(&mut self) {
         self.entries.pop_front();
+        // Once the oldest packet is one placed after the wrap, the live data is one run
+        // again, starting there.
+        if self.entries.front().is_some_and(|e| e.wrapped) {
+            self.entries.iter_mut().for_each(|e| e.wrapped = false);
+        }
     }
 
     #[cfg(test)]
@@ -113,6 +123,23 @@ mod tests {
         assert_eq!(q.front(), Some((3, &[3u8; 6][..])));
         q.pop();
         assert!(q.is_empty());
+    }
+
+    #[test]
+    fn zero_length_packet_at_the_head_offset_does_not_hide_the_wrap() {
+        // Proptest's find: a zero-length packet placed at the head's offset after a
+        // wrap made the next push overwrite the oldest packet.
+        let mut storage = [0u8; 64];
+        let mut q: PacketQueue<'_, u8, 4> = PacketQueue::new(ManagedSlice::Borrowed(&mut storage));
+        q.push(0, 35).unwrap().fill(0);
+        q.push(1, 1).unwrap().fill(1);
+        q.pop();
+        q.push(3, 35).unwrap().fill(3);
+        assert!(q.push(4, 0).is_some());
+        assert!(q.push(5, 1).is_none(), "no byte is free");
+        assert_eq!(q.front(), Some((1, &[1u8][..])));
+        q.pop();
+        assert_eq!(q.front(), Some((3, &[3u8; 35][..])));
     }
 
     proptest! {
