@@ -1,10 +1,11 @@
 //! The `unet` command.
 
-use std::io::{self, BufWriter};
+use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
-use unet::commands::{decode, Command};
+use unet::commands::demo::DemoOutcome;
+use unet::commands::{decode, demo, host, Command};
 
 /// unet: a network protocol stack for unikernels, as a command-line tool.
 #[derive(Debug, Parser)]
@@ -27,6 +28,29 @@ fn main() -> ExitCode {
                 }
                 Err(e) => {
                     eprintln!("unet decode: {}: {e}", args.file.display());
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Command::Host(args) => host::run(&args),
+        Command::Demo(args) => {
+            let stdout = io::stdout();
+            let mut out = stdout.lock();
+            if args.tap {
+                return demo::run_tap(&args, &mut out);
+            }
+            match demo::run(&args, &mut out) {
+                Ok(DemoOutcome::Complete(_)) => ExitCode::SUCCESS,
+                Ok(DemoOutcome::Incomplete(failed, _)) => {
+                    let _ = out.flush();
+                    eprintln!("unet demo: scenes that did not complete: {}", failed.join(", "));
+                    ExitCode::FAILURE
+                }
+                Err(unet::demo::DemoError::Output(e)) if e.kind() == io::ErrorKind::BrokenPipe => {
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("unet demo: {e}");
                     ExitCode::FAILURE
                 }
             }

@@ -1,9 +1,12 @@
 //! The subcommands of `unet`, each a function over its parsed arguments and an output.
 //!
-//! Only `decode` exists today; `host`, `demo` and the servers join as the stack grows, each
-//! as a module here and a variant of [`Command`].
+//! `decode` reads captures, `host` runs a unet host on a TAP device, `demo` shows the stack
+//! at work; the servers join as the stack grows, each as a module here and a variant of
+//! [`Command`].
 
 pub mod decode;
+pub mod demo;
+pub mod host;
 
 use clap::Subcommand;
 
@@ -12,4 +15,10 @@ use clap::Subcommand;
 pub enum Command {
     /// Print every frame of a pcap or pcapng capture, one line per frame, tcpdump-style.
     Decode(decode::DecodeArgs),
+    /// Run a unet host on an existing TAP device: it answers ARP and ping, echoes UDP, and
+    /// stops cleanly on SIGINT or SIGTERM.
+    Host(host::HostArgs),
+    /// Show unet hosts at work on an in-memory switch (no privileges needed), or with
+    /// --tap (root) talking to the Linux kernel.
+    Demo(demo::DemoArgs),
 }
