@@ -104,10 +104,8 @@ impl Namespace {
 
 impl Drop for Namespace {
     fn drop(&mut self) {
-        if let Some(mut child) = self.host.take() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
+        // Gracefully if it can (its capture and counters complete), killed if it must.
+        self.stop_host();
         let _ = Command::new("ip").args(["netns", "del", &self.name]).status();
     }
 }

@@ -23,3 +23,6 @@ pub use settings::{
 };
 #[cfg(target_os = "linux")]
 pub use signals::StopSignals;
+
+#[cfg(test)]
+mod tests;

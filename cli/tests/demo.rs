@@ -1,0 +1,137 @@
+//! `unet demo` end to end (deterministic for a seed, every scene in the transcript, its
+//! capture readable by the dissector) and `unet host`'s refusals (clear messages and a
+//! non-zero status, never a panic).
+
+use std::process::Command;
+
+use unet::decode::{dissect, LayerKind, Options};
+use unet::demo::{self, DemoOptions};
+use unet::pcap::CaptureReader;
+
+fn transcript(
+    seed: u64,
+    wire: bool,
+) -> (String, demo::DemoSummary, Vec<unet_netif::MirroredFrame>) {
+    let mut out = Vec::new();
+    let (summary, frames) = demo::run(&DemoOptions { seed, wire }, &mut out).unwrap();
+    (String::from_utf8(out).unwrap(), summary, frames)
+}
+
+#[test]
+fn demo_runs_to_completion_and_the_same_seed_gives_the_same_transcript() {
+    let (a, summary, frames) = transcript(1, true);
+    let (b, _, frames_b) = transcript(1, true);
+    assert_eq!(a, b);
+    assert_eq!(frames, frames_b);
+    assert!(summary.failed.is_empty(), "{:?}\n{a}", summary.failed);
+    assert_eq!(summary.frames, frames.len());
+    for expected in [
+        // Scenes, in order.
+        "== 1. Three hosts join the switch",
+        "== 2. A fourth host claims an address already in use",
+        "== 3. ARP resolution and ping",
+        "== 4. UDP echo",
+        "== 5. A closed port",
+        "== 6. A datagram larger than the MTU",
+        "== 7. A lossy link",
+        "== 8. What each stack counted",
+        // What they show.
+        "address 192.0.2.1 ready",
+        "> Probe who-has 192.0.2.3",
+        "address 192.0.2.3 is already used by 02:00:c0:00:02:03",
+        "> Request who-has 192.0.2.2 tell 192.0.2.1",
+        "> Reply 192.0.2.2 is-at 02:00:c0:00:02:02",
+        "56 bytes from 192.0.2.2: icmp_seq=1",
+        "time=4.000 ms",
+        "time=2.000 ms",
+        "received 12 bytes from 192.0.2.2:7: \"hello, bravo\"",
+        "udp port 9 unreachable",
+        "recv on the socket fails: connection refused (port unreachable)",
+        "(frag ",
+        "received 4000 bytes back from 192.0.2.2:7, identical to what was sent",
+        "lost on the link to charlie",
+        "again (try 2)",
+        "answer to request 5",
+        "tx_fragmented=1 rx_reassembled=1",
+    ] {
+        assert!(a.contains(expected), "missing {expected:?} in\n{a}");
+    }
+    let pos = |s: &str| a.find(s).unwrap();
+    assert!(pos("== 1.") < pos("== 2.") && pos("== 7.") < pos("== 8."));
+}
+
+#[test]
+fn demo_completes_for_other_seeds_and_hides_the_wire_when_asked() {
+    for seed in [2, 3, 42, 0xdead_beef] {
+        let (t, summary, _) = transcript(seed, seed != 2);
+        assert!(summary.failed.is_empty(), "seed {seed}: {:?}\n{t}", summary.failed);
+    }
+    let (quiet, _, frames) = transcript(2, false);
+    assert!(!quiet.contains(" > "), "{quiet}");
+    assert!(quiet.contains("56 bytes from 192.0.2.2"));
+    assert!(!frames.is_empty(), "frames are captured even when not printed");
+    assert_ne!(transcript(1, true).0, transcript(3, true).0, "the seed matters");
+}
+
+#[test]
+fn demo_capture_decodes_frame_by_frame_with_the_dissector() {
+    let dir = std::env::temp_dir().join(format!("unet-demo-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("demo.pcap");
+    let (_, _, frames) = transcript(5, false);
+    demo::write_pcap(&path, &frames).unwrap();
+    let read: Vec<_> = CaptureReader::open(&path).unwrap().collect::<Result<_, _>>().unwrap();
+    assert_eq!(read.len(), frames.len());
+    let mut kinds = std::collections::BTreeSet::new();
+    for (f, m) in read.iter().zip(&frames) {
+        assert_eq!(f.data, m.data);
+        assert_eq!(f.timestamp.as_micros(), u128::from(m.at.as_micros()));
+        let d = dissect(f.link_type, &f.data, Options::default());
+        assert!(d.outcome.is_complete(), "{}", d.line());
+        assert_eq!(d.bad_checksums().count(), 0, "{}", d.line());
+        kinds.extend(d.layers.iter().map(|l| format!("{:?}", l.kind)));
+    }
+    for k in [LayerKind::Arp, LayerKind::Ipv4, LayerKind::Icmpv4, LayerKind::Udp] {
+        assert!(kinds.contains(&format!("{k:?}")), "{k:?} not in {kinds:?}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Runs the `unet` binary; returns (status code, stderr).
+fn unet(args: &[&str]) -> (Option<i32>, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_unet")).args(args).output().unwrap();
+    (out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+#[test]
+fn host_argument_errors_are_clear_and_never_panic() {
+    let cases: &[(&[&str], &str)] = &[
+        (&["host", "--ipv4", "192.0.2.2/24"], "--tap"),
+        (&["host", "--tap", "t0"], "--ipv4"),
+        (&["host", "--tap", "t0", "--ipv4", "192.0.2.2"], "ADDRESS/PREFIX"),
+        (&["host", "--tap", "t0", "--ipv4", "192.0.2.2/24", "--mac", "nope"], "hexadecimal"),
+        (&["host", "--tap", "t0", "--ipv4", "192.0.2.0/24"], "network's own address"),
+        (
+            &["host", "--tap", "t0", "--ipv4", "192.0.2.2/24", "--gateway", "198.51.100.1"],
+            "on-link",
+        ),
+        (&["host", "--tap", "t0", "--ipv4", "192.0.2.2/24", "--mtu", "20"], "--mtu 20"),
+        (&["host", "--tap", "t0", "--ipv4", "192.0.2.2/24", "--udp-echo", "0"], "port 0"),
+    ];
+    for (args, needle) in cases {
+        let (code, err) = unet(args);
+        assert!(matches!(code, Some(c) if c != 0), "{args:?}: {code:?}");
+        assert!(err.contains(needle), "{args:?}: {err}");
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+    }
+}
+
+#[test]
+fn host_on_a_missing_device_says_so() {
+    // Root or not, a device that does not exist is a clean error: no such device, or
+    // permission denied for an unprivileged user.
+    let (code, err) = unet(&["host", "--tap", "unet-none0", "--ipv4", "192.0.2.2/24"]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.contains("cannot open TAP device unet-none0"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
