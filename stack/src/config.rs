@@ -22,7 +22,10 @@ pub struct Config {
     /// Ethernet payload). Larger datagrams are fragmented (RFC 791 §2.3). At least 68
     /// (RFC 791 §3.2); smaller values are raised to 68.
     pub mtu: usize,
-    /// TTL of datagrams we originate (default 64, RFC 1700 / RFC 1122 §3.2.1.7).
+    /// TTL of unicast and broadcast datagrams we originate (default 64, RFC 1700 / RFC 1122
+    /// §3.2.1.7). Zero is sent as 1: "a host MUST NOT send a datagram with a Time-to-Live
+    /// (TTL) value of zero" (§3.2.1.7). Multicast datagrams default to TTL 1 instead (RFC
+    /// 1112 §6.1), unless the socket sets its own.
     pub ttl: u8,
     /// Run RFC 5227 address conflict detection (probe before use, then announce and
     /// defend) when an address is configured. Default on.
@@ -73,6 +76,11 @@ impl Config {
     pub const fn with_gateway(mut self, gateway: Ipv4Addr) -> Config {
         self.gateway = Some(gateway);
         self
+    }
+
+    /// The TTL actually used for unicast and broadcast: never zero (RFC 1122 §3.2.1.7).
+    pub(crate) fn ttl(&self) -> u8 {
+        self.ttl.max(1)
     }
 
     /// The MTU actually used: at least [`MIN_MTU`], at most 65535.

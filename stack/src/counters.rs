@@ -48,9 +48,10 @@ counters! {
     // --- Ethernet ---
     /// Ethernet frame shorter than its header or with an impossible 802.3 length.
     eth_malformed,
-    /// Destination MAC is neither ours, broadcast, nor a multicast group we joined
-    /// (RFC 1112 §6.4).
+    /// Destination MAC is neither ours nor broadcast (nor multicast).
     eth_not_for_us,
+    /// Destination MAC is a multicast address of no group we joined (RFC 1112 §6.4).
+    eth_multicast_not_joined,
     /// Our own MAC as the source: a looped-back frame.
     eth_own_source,
     /// VLAN-tagged frame (this host is not configured for VLANs).
@@ -81,6 +82,23 @@ counters! {
     ipv4_bad_source,
     /// Destination is none of ours: this host does not forward (RFC 1122 §3.3.1).
     ipv4_not_for_us,
+    /// Destination is a multicast group we did not join (its MAC is shared with a joined
+    /// group's: 32 groups map to each MAC, RFC 1112 §6.4).
+    ipv4_multicast_not_joined,
+    /// Unicast IP destination in a link-layer broadcast or multicast frame (RFC 1122
+    /// §3.3.6: "SHOULD silently discard").
+    ipv4_unicast_in_link_broadcast,
+    /// Source address 0.0.0.0 outside the cases it is allowed: a host learning its address
+    /// may use it (RFC 1122 §3.2.1.3 a), so it is accepted only towards the limited
+    /// broadcast (DHCP), link-local multicast, or in IGMP (RFC 3376 §4.2.13), as Linux does.
+    ipv4_unspecified_source,
+    /// An option in error (room for part of an entry only, a timestamp overflow count
+    /// overflowing; RFC 791): the datagram is discarded, answered with Parameter Problem.
+    ipv4_option_error,
+    /// A source-routed datagram this host cannot serve: its route is not complete (this
+    /// host does not forward; answered with "source route failed", RFC 1122 §3.3.5), or the
+    /// reversed strict route of an echo reply starts off-link.
+    ipv4_source_route_failed,
     /// Fragment refused or discarded by reassembly (pool full, overlap, too big,
     /// timeout); see the reassembly counters for detail.
     ipv4_fragment_dropped,
@@ -143,6 +161,9 @@ counters! {
     tx_too_big,
     /// `poll_transmit` was given a buffer too small for the next frame; it was dropped.
     tx_buffer_too_small,
+    /// Multicast datagram from a socket whose multicast hop limit is 0 (this host only):
+    /// not sent (RFC 1122 §3.2.1.7: never TTL 0) and not looped back.
+    tx_multicast_host_only,
 
     // --- events ---
     /// Events discarded because the application did not drain `poll_event` (oldest

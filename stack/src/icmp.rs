@@ -5,10 +5,11 @@
 use core::net::Ipv4Addr;
 
 use unet_core::{Instant, IpProtocol};
-use unet_ipv4::icmp::{self, Original, ReceivedError, TimeExceeded, Unreachable};
+use unet_ipv4::icmp::{self, Original, ParamProblem, ReceivedError, TimeExceeded, Unreachable};
 use unet_udp::icmp::IcmpErrorKind;
 
 use crate::counters::bump;
+use crate::echo_options::{reply_options, OptionError};
 use crate::rx::{Datagram, Dst};
 use crate::stack::Core;
 use crate::Event;
@@ -28,11 +29,14 @@ pub const PING_TABLE_LEN: usize = 16;
 /// the error within 576 bytes (576 − 20 IP − 8 ICMP).
 const MAX_QUOTE: usize = 548;
 
-/// What waits in the ICMP queue with each message.
+/// What waits in the ICMP queue with each message. The queued bytes are the IP options
+/// (`options_len` bytes, padded; only echo replies have any) followed by the ICMP message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct IcmpOut {
+    /// The IP destination: the requester, or the first hop of a reversed source route.
     pub dst: Ipv4Addr,
     pub kind: OutKind,
+    pub options_len: u8,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -110,7 +114,7 @@ impl Core<'_> {
         };
         match repr {
             icmp::Repr::EchoRequest { ident, seq_no, data } => {
-                self.answer_echo(d, ident, seq_no, data);
+                self.answer_echo(now, d, ident, seq_no, data);
             }
             icmp::Repr::EchoReply { ident, seq_no, data } => {
                 self.echo_reply_received(now, d.repr.src, ident, seq_no, data.len());
@@ -124,17 +128,43 @@ impl Core<'_> {
 
     /// RFC 792 / RFC 1122 §3.2.2.6: the reply carries the request's identifier, sequence
     /// number and data; its source is the address the request was sent to, or ours when
-    /// that was a broadcast or multicast.
-    fn answer_echo(&mut self, d: &Datagram<'_>, ident: u16, seq_no: u16, data: &[u8]) {
+    /// that was a broadcast or multicast. Record Route and Timestamp options come back
+    /// updated, a completed source route reversed (see [`crate::echo_options`]).
+    fn answer_echo(
+        &mut self,
+        now: Instant,
+        d: &Datagram<'_>,
+        ident: u16,
+        seq_no: u16,
+        data: &[u8],
+    ) {
         if d.dst != Dst::Unicast && !self.config.answer_broadcast_echo {
             return bump(&mut self.counters.icmp_broadcast_echo_ignored);
         }
-        if d.repr.src.is_unspecified() || self.usable_addr().is_none() {
+        let Some(our) = self.usable_addr().filter(|_| !d.repr.src.is_unspecified()) else {
             // Nobody to answer, or nothing to answer from.
             return bump(&mut self.counters.icmp_ignored);
-        }
+        };
+        let options = match reply_options(d.repr.options, d.repr.src, our, now) {
+            Ok(options) => options,
+            Err(OptionError::Problem { pointer }) => {
+                bump(&mut self.counters.ipv4_option_error);
+                return self.send_param_problem(now, d, pointer);
+            }
+            Err(OptionError::SourceRouteIncomplete) => {
+                return bump(&mut self.counters.ipv4_source_route_failed);
+            }
+        };
+        let dst = match options.first_hop {
+            // RFC 791: the first hop of a strict route must be on this network.
+            Some((hop, true)) if !self.config.ipv4.is_some_and(|c| c.contains(hop)) => {
+                return bump(&mut self.counters.ipv4_source_route_failed);
+            }
+            Some((hop, _)) => hop,
+            None => d.repr.src,
+        };
         let reply = icmp::Repr::EchoReply { ident, seq_no, data };
-        self.queue_icmp(d.repr.src, OutKind::EchoReply, &reply);
+        self.queue_icmp(dst, OutKind::EchoReply, options.as_slice(), &reply);
     }
 
     fn echo_reply_received(
@@ -199,6 +229,18 @@ impl Core<'_> {
         self.queue_error(now, d.repr.src, &repr);
     }
 
+    /// Parameter Problem about `d`, pointing at octet `pointer` of its header (RFC 792,
+    /// RFC 1122 §3.2.2.5), if the rules and the rate limit allow.
+    pub(crate) fn send_param_problem(&mut self, now: Instant, d: &Datagram<'_>, pointer: u8) {
+        if !self.may_send_error(d) {
+            return bump(&mut self.counters.icmp_error_suppressed);
+        }
+        let quote = d.bytes.get(..MAX_QUOTE.min(d.bytes.len())).unwrap_or(&[]);
+        let original = Original::new(quote);
+        let repr = icmp::Repr::ParamProblem { code: ParamProblem::POINTER, pointer, original };
+        self.queue_error(now, d.repr.src, &repr);
+    }
+
     /// Time Exceeded, code 1, for a datagram reassembly gave up on (RFC 792, RFC 1122
     /// §3.3.2). `quote` is fragment zero's header and first 8 bytes.
     pub(crate) fn send_reassembly_timeout(&mut self, now: Instant, quote: &[u8]) {
@@ -227,22 +269,28 @@ impl Core<'_> {
         if !self.icmp_limit.try_take(now) {
             return bump(&mut self.counters.icmp_rate_limited);
         }
-        self.queue_icmp(dst, OutKind::Error, repr);
+        self.queue_icmp(dst, OutKind::Error, &[], repr);
     }
 
-    /// Writes a whole ICMP message into the queue (its one copy before transmission).
+    /// Writes the IP options and the whole ICMP message into the queue (their one copy
+    /// before transmission).
     pub(crate) fn queue_icmp(
         &mut self,
         dst: Ipv4Addr,
         kind: OutKind,
+        options: &[u8],
         repr: &icmp::Repr<'_>,
     ) -> bool {
-        let len = repr.buffer_len();
-        let Some(buf) = self.icmp_out.push(IcmpOut { dst, kind }, len) else {
+        // Options are at most 40 bytes (the header's room), so this never truncates.
+        let options_len = u8::try_from(options.len()).unwrap_or(u8::MAX);
+        let len = repr.buffer_len().saturating_add(options.len());
+        let Some(buf) = self.icmp_out.push(IcmpOut { dst, kind, options_len }, len) else {
             bump(&mut self.counters.icmp_queue_full);
             return false;
         };
-        if repr.emit(&mut icmp::Packet::new_unchecked(buf)).is_err() {
+        let (head, message) = buf.split_at_mut(options.len().min(buf.len()));
+        head.copy_from_slice(options.get(..head.len()).unwrap_or(&[]));
+        if repr.emit(&mut icmp::Packet::new_unchecked(message)).is_err() {
             self.icmp_out.unpush();
             bump(&mut self.counters.icmp_queue_full);
             return false;
@@ -269,7 +317,7 @@ impl Core<'_> {
             return Err(PingError::TooLong);
         }
         let req = icmp::Repr::EchoRequest { ident, seq_no: seq, data: payload };
-        if !self.queue_icmp(dst, OutKind::EchoRequest, &req) {
+        if !self.queue_icmp(dst, OutKind::EchoRequest, &[], &req) {
             return Err(PingError::QueueFull);
         }
         if self.pings.is_full() {

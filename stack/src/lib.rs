@@ -24,6 +24,7 @@ extern crate std;
 
 pub mod config;
 pub mod counters;
+mod echo_options;
 pub mod event;
 mod icmp;
 mod link;

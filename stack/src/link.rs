@@ -14,10 +14,11 @@ use unet_arp::{AddressConflictDetection, NeighborCache, PendingQueue, Resolution
 use unet_core::{Instant, TxBuf, WireError};
 use unet_ethernet::{EtherType, EthernetAddress};
 use unet_ipv4::fragment::Fragmenter;
+use unet_ipv4::packet::MAX_OPTIONS_LEN;
 use unet_ipv4::route::{is_broadcast_for, next_hop, Ipv4Cidr};
 
 use crate::counters::{bump, Counters};
-use crate::wire::{prepend_ethernet, Ipv4Header, ETH_HEADER_LEN, IPV4_HEADER_LEN};
+use crate::wire::{prepend_ethernet, Ipv4Header, ETH_HEADER_LEN};
 
 /// How many resolved next hops may have queued packets waiting to be flushed at once.
 /// A resolution that finds this full flushes later, when the next one is polled.
@@ -34,11 +35,19 @@ pub(crate) enum Step {
     Idle,
 }
 
-/// A datagram being sent in fragments, one per `poll_transmit`.
+/// A datagram being sent in fragments, one per `poll_transmit`. The datagram stays at the
+/// start of the fragmentation buffer; each fragment is cut from it when sent.
 #[derive(Debug, Clone)]
 struct Fragmenting {
-    fragments: Fragmenter<'static>,
     mac: EthernetAddress,
+    /// The datagram's length (header included).
+    total: usize,
+    /// Payload bytes already sent.
+    sent: usize,
+    /// The options of every fragment after the first: those with the copied flag (RFC 791
+    /// §3.1), taken from the second fragment the [`Fragmenter`] made.
+    later_options: [u8; MAX_OPTIONS_LEN],
+    later_len: usize,
 }
 
 /// Where a new datagram's next hop stands.
@@ -237,45 +246,79 @@ impl<'a> Link<'a> {
         c: &mut Counters,
     ) -> Step {
         let datagram = self.frag_buf.get(..total).unwrap_or(&[]);
-        let Ok(packet) = unet_ipv4::Packet::new_checked(datagram) else {
+        let parsed =
+            unet_ipv4::Packet::new_checked(datagram).and_then(|p| unet_ipv4::Repr::parse(&p));
+        if !parsed.is_ok_and(|repr| Fragmenter::new(&repr, self.mtu).is_ok()) {
             bump(&mut c.tx_too_big);
             return Step::Progress;
-        };
-        let Ok(parsed) = unet_ipv4::Repr::parse(&packet) else {
-            bump(&mut c.tx_too_big);
-            return Step::Progress;
-        };
-        // Our fragmentable datagrams carry no options (IGMP, the one user of options,
-        // is never this large), so the header needs no borrow of the buffer.
-        let payload_at = packet.header_len();
-        let repr: unet_ipv4::Repr<'static> = unet_ipv4::Repr { options: &[], ..parsed };
-        match Fragmenter::new(&repr, self.mtu) {
-            Ok(fragments) if payload_at == IPV4_HEADER_LEN => {
-                bump(&mut c.tx_fragmented);
-                self.fragmenting = Some(Fragmenting { fragments, mac });
-                self.next_fragment(buf, c)
-            }
-            _ => {
-                bump(&mut c.tx_too_big);
-                Step::Progress
-            }
         }
+        bump(&mut c.tx_fragmented);
+        self.fragmenting = Some(Fragmenting {
+            mac,
+            total,
+            sent: 0,
+            later_options: [0; MAX_OPTIONS_LEN],
+            later_len: 0,
+        });
+        self.next_fragment(buf, c)
     }
 
-    /// The next fragment of the datagram in progress.
+    /// The next fragment of the datagram in progress (RFC 791 §3.2): the first carries
+    /// every option, the others only the copied ones.
     pub(crate) fn next_fragment(&mut self, buf: &mut [u8], c: &mut Counters) -> Step {
         let Some(f) = self.fragmenting.as_mut() else {
             return Step::Idle;
         };
-        let Some(fragment) = f.fragments.next() else {
+        let datagram = self.frag_buf.get(..f.total).unwrap_or(&[]);
+        let Ok(original) =
+            unet_ipv4::Packet::new_checked(datagram).and_then(|p| unet_ipv4::Repr::parse(&p))
+        else {
+            self.fragmenting = None;
+            bump(&mut c.tx_too_big);
+            return Step::Progress;
+        };
+        if f.sent >= original.payload_len {
+            self.fragmenting = None;
+            return Step::Idle;
+        }
+        // What is left is cut as a datagram of its own: the first time the original, then
+        // the remainder as a fragment at offset `sent` with the copied options.
+        let later = f.later_options;
+        let remainder = unet_ipv4::Repr {
+            frag_offset: (f.sent / 8) as u16,
+            payload_len: original.payload_len - f.sent,
+            options: later.get(..f.later_len).unwrap_or(&[]),
+            ..original
+        };
+        let mut pieces =
+            match Fragmenter::new(if f.sent == 0 { &original } else { &remainder }, self.mtu) {
+                Ok(pieces) => pieces,
+                Err(_) => {
+                    self.fragmenting = None;
+                    bump(&mut c.tx_too_big);
+                    return Step::Progress;
+                }
+            };
+        let Some(piece) = pieces.next() else {
             self.fragmenting = None;
             return Step::Idle;
         };
-        let repr = fragment.repr();
-        let range = fragment.payload_range();
-        let (start, end) = (range.start + IPV4_HEADER_LEN, range.end + IPV4_HEADER_LEN);
+        if f.sent == 0 {
+            if let Some(second) = pieces.next() {
+                let options = second.repr().options;
+                if let Some(dst) = f.later_options.get_mut(..options.len()) {
+                    dst.copy_from_slice(options);
+                    f.later_len = options.len();
+                }
+            }
+        }
+        let repr = piece.repr();
+        let range = piece.payload_range();
+        let start = original.header_len() + f.sent + range.start;
+        let end = start + range.len();
+        f.sent += range.len();
         let mut tx = TxBuf::new(buf, ETH_HEADER_LEN + repr.header_len());
-        let built = match (tx.append(range.len()), self.frag_buf.get(start..end)) {
+        let built = match (tx.append(range.len()), datagram.get(start..end)) {
             (Ok(dst), Some(src)) => {
                 dst.copy_from_slice(src);
                 let header = tx.prepend(repr.header_len());

@@ -7,6 +7,7 @@ use core::net::Ipv4Addr;
 use unet_core::{Instant, IpProtocol, WireError};
 use unet_ethernet::{EtherType, EthernetAddress, Frame};
 use unet_ipv4::icmp::Unreachable;
+use unet_ipv4::options::{Ipv4Option, Options};
 use unet_ipv4::reassembly::Reassembler;
 use unet_ipv4::route::is_broadcast_for;
 
@@ -51,7 +52,11 @@ impl Core<'_> {
         };
         let dst = frame.dst_addr();
         if !self.accepts_mac(dst) {
-            return bump(&mut self.counters.eth_not_for_us);
+            return bump(if dst.is_multicast() {
+                &mut self.counters.eth_multicast_not_joined
+            } else {
+                &mut self.counters.eth_not_for_us
+            });
         }
         if frame.src_addr() == self.config.mac {
             return bump(&mut self.counters.eth_own_source);
@@ -109,17 +114,33 @@ impl Core<'_> {
             Ok(r) => r,
             Err(e) => return self.count_ipv4_error(e),
         };
-        // RFC 1122 §3.2.1.3: a source that is broadcast or multicast names no host.
-        if repr.src.is_broadcast() || repr.src.is_multicast() || self.is_broadcast(repr.src) {
-            return bump(&mut self.counters.ipv4_bad_source);
+        if !self.valid_source(&repr) {
+            return;
         }
         let Some(dst) = self.classify(repr.dst) else {
-            return bump(&mut self.counters.ipv4_not_for_us);
+            return bump(if repr.dst.is_multicast() {
+                &mut self.counters.ipv4_multicast_not_joined
+            } else {
+                &mut self.counters.ipv4_not_for_us
+            });
         };
+        // RFC 1122 §3.3.6: "A host SHOULD silently discard a datagram that is received via
+        // a link-layer broadcast but does not specify an IP multicast or broadcast
+        // destination address" (likewise for link-layer multicast).
+        if link_multicast && dst == Dst::Unicast {
+            return bump(&mut self.counters.ipv4_unicast_in_link_broadcast);
+        }
         // Total Length may be shorter than the frame (Ethernet padding): cut there.
         let len = repr.buffer_len().min(packet.as_slice().len());
         let bytes = packet.as_slice().get(..len).unwrap_or(&[]);
         let payload = packet.payload();
+        // Options are processed before reassembly (RFC 1122 §3.2.1.8 c): a source route
+        // is copied into every fragment.
+        if source_route_incomplete(repr.options) {
+            bump(&mut self.counters.ipv4_source_route_failed);
+            let d = Datagram { repr, bytes, payload, dst, link_multicast };
+            return self.send_unreachable(now, &d, Unreachable::SOURCE_ROUTE_FAILED);
+        }
         if repr.is_fragment() {
             // Refusals are counted in the reassembler's statistics.
             if let Ok(Some(done)) = reassembly.handle_fragment(now, &repr, payload) {
@@ -147,6 +168,35 @@ impl Core<'_> {
         })
     }
 
+    /// RFC 1122 §3.2.1.3: "A host MUST silently discard an incoming datagram containing an
+    /// IP source address that is invalid": broadcast (limited or ours), multicast,
+    /// loopback ("MUST NOT appear outside a host"), `{0, Host}`, class E. `0.0.0.0` is
+    /// what a host uses before it knows its address (§3.2.1.3 a): accepted towards the
+    /// limited broadcast (DHCP), link-local multicast and in IGMP, as Linux does.
+    fn valid_source(&mut self, repr: &unet_ipv4::Repr<'_>) -> bool {
+        let src = repr.src;
+        if src.is_unspecified() {
+            let dst = repr.dst;
+            let link_local_group = dst.octets()[..3] == [224, 0, 0];
+            let allowed =
+                dst.is_broadcast() || link_local_group || repr.protocol == IpProtocol::IGMP;
+            if !allowed {
+                bump(&mut self.counters.ipv4_unspecified_source);
+            }
+            return allowed;
+        }
+        let invalid = src.is_broadcast()
+            || src.is_multicast()
+            || src.is_loopback()
+            || src.octets()[0] == 0
+            || src.octets()[0] >= 240
+            || self.is_broadcast(src);
+        if invalid {
+            bump(&mut self.counters.ipv4_bad_source);
+        }
+        !invalid
+    }
+
     /// Broadcast for our configuration (limited, or our subnet's directed broadcast).
     pub(crate) fn is_broadcast(&self, addr: Ipv4Addr) -> bool {
         addr.is_broadcast() || self.config.ipv4.is_some_and(|c| is_broadcast_for(addr, c))
@@ -157,7 +207,9 @@ impl Core<'_> {
         if self.usable_addr() == Some(dst) {
             return Some(Dst::Unicast);
         }
-        if self.is_broadcast(dst) {
+        // RFC 1122 §3.3.6: the obsolete all-zeros forms are broadcasts too ({Net, 0} is
+        // in `is_broadcast`; 0.0.0.0 here, as a destination only).
+        if self.is_broadcast(dst) || dst.is_unspecified() {
             return Some(Dst::Broadcast);
         }
         if dst.is_multicast()
@@ -182,4 +234,16 @@ impl Core<'_> {
             }
         }
     }
+}
+
+/// A Loose or Strict Source Route whose pointer has not passed its end (RFC 791): the
+/// datagram is only passing through this host on its way to a later hop.
+fn source_route_incomplete(options: &[u8]) -> bool {
+    Options::new(options).map_while(Result::ok).any(|o| match o {
+        Ipv4Option::LooseSourceRoute { pointer, route }
+        | Ipv4Option::StrictSourceRoute { pointer, route } => {
+            usize::from(pointer) <= route.len().saturating_add(3)
+        }
+        _ => false,
+    })
 }

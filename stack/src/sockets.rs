@@ -63,15 +63,24 @@ impl Core<'_> {
     /// The next datagram of the sockets' transmit queues (round robin).
     pub(crate) fn transmit_udp(&mut self, now: Instant, buf: &mut [u8]) -> Step {
         let Some(our) = self.link.usable_addr() else { return Step::Idle };
-        let (link, counters, ttl) = (&mut self.link, &mut self.counters, self.config.ttl);
+        let (link, counters, ttl) = (&mut self.link, &mut self.counters, self.config.ttl());
         let mut writable = None;
         let result = self.udp.poll_transmit(|t| {
             let src = if t.src_addr.is_unspecified() { our } else { t.src_addr };
+            writable = Some(t.handle);
+            // The socket gives multicast its own hop limit (RFC 1112 §6.1: default 1).
+            let ttl = t.hop_limit.unwrap_or(ttl);
+            if ttl == 0 {
+                // Multicast hop limit 0: for this host only. There is no multicast
+                // loopback, and RFC 1122 §3.2.1.7 forbids sending TTL 0.
+                bump(&mut counters.tx_multicast_host_only);
+                return Ok(Step::Progress);
+            }
             let header = Ipv4Header {
                 src,
                 dst: t.dst_addr,
                 protocol: IpProtocol::UDP,
-                ttl: t.hop_limit.unwrap_or(ttl),
+                ttl,
                 identification: link.next_ident(),
                 dont_frag: false,
                 more_frags: false,
@@ -79,7 +88,6 @@ impl Core<'_> {
                 options: &[],
             };
             bump(&mut counters.tx_udp);
-            writable = Some(t.handle);
             let step =
                 link.send(now, buf, counters, header, t.udp_len(), |b| t.emit(&src, b).map(|_| ()));
             Ok::<Step, ()>(step)

@@ -191,6 +191,12 @@ impl<'a> Stack<'a> {
         self.core.igmp.groups()
     }
 
+    /// Datagrams being reassembled now (each holds one of
+    /// [`Storage::reassembly_slots`] until it completes or times out).
+    pub fn reassembly_in_progress(&self) -> usize {
+        self.reassembly.in_progress()
+    }
+
     /// The neighbour cache, to inspect.
     pub fn neighbors(&self) -> &NeighborCache<'a> {
         &self.core.link.cache
@@ -308,8 +314,8 @@ impl Core<'_> {
         self.link.pending.handle_timeout(now);
         self.link.acd.handle_timeout(now);
         reassembly.handle_timeout(now);
+        // Timeouts are counted in the reassembler's statistics (folded in by `sync_stats`).
         while let Some(reassembly::Event::TimeExceeded { quote }) = reassembly.poll_event() {
-            bump(&mut self.counters.ipv4_reassembly_timeouts);
             self.send_reassembly_timeout(now, quote);
         }
         self.drain_machine_events(now);

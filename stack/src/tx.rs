@@ -16,7 +16,7 @@ impl Core<'_> {
     /// The oldest queued ICMP message, written once into the frame (or the fragmentation
     /// buffer) behind its IPv4 header.
     pub(crate) fn transmit_icmp(&mut self, now: Instant, buf: &mut [u8]) -> Step {
-        let Some((meta, len)) = self.icmp_out.front().map(|(m, b)| (m, b.len())) else {
+        let Some(meta) = self.icmp_out.front().map(|(m, _)| m) else {
             return Step::Idle;
         };
         let Some(src) = self.usable_addr() else {
@@ -25,18 +25,20 @@ impl Core<'_> {
             bump(&mut self.counters.tx_no_route);
             return Step::Progress;
         };
+        let queued = self.icmp_out.front().map_or(&[][..], |(_, b)| b);
+        let (options, message) = queued.split_at(usize::from(meta.options_len).min(queued.len()));
+        let len = message.len();
         let header = Ipv4Header {
             src,
             dst: meta.dst,
             protocol: IpProtocol::ICMP,
-            ttl: self.config.ttl,
+            ttl: self.config.ttl(),
             identification: self.link.next_ident(),
             dont_frag: false,
             more_frags: false,
             frag_offset: 0,
-            options: &[],
+            options,
         };
-        let message = self.icmp_out.front().map_or(&[][..], |(_, b)| b);
         let write = |dst: &mut [u8]| {
             dst.get_mut(..message.len()).ok_or(WireError::BufferTooSmall)?.copy_from_slice(message);
             Ok(())

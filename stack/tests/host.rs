@@ -167,13 +167,14 @@ fn rfc1122_3_2_2_no_port_unreachable_for_broadcast() {
         let ip = Ip::new(PEER_IP, dst, IpProtocol::UDP);
         s.handle_frame(T0, &ipv4_frame(PEER_MAC, EthernetAddress::BROADCAST, &ip, &udp));
     }
-    // Unicast IP in a link-layer broadcast: no error either.
+    // Unicast IP in a link-layer broadcast: discarded before UDP (RFC 1122 §3.3.6), so no
+    // error either.
     let udp = udp_bytes(PEER_IP, OUR_IP, 5000, 9, b"x");
     let ip = Ip::new(PEER_IP, OUR_IP, IpProtocol::UDP);
     s.handle_frame(T0, &ipv4_frame(PEER_MAC, EthernetAddress::BROADCAST, &ip, &udp));
     assert!(drain(&mut s, T0).is_empty());
-    assert_eq!(s.counters().udp_no_socket, 3);
-    assert_eq!(s.counters().icmp_error_suppressed, 1);
+    assert_eq!(s.counters().udp_no_socket, 2);
+    assert_eq!(s.counters().ipv4_unicast_in_link_broadcast, 1);
 }
 
 #[test]

@@ -118,6 +118,46 @@ impl Ip {
     }
 }
 
+/// An IPv4 datagram with an options field (padded by the caller) and a TTL.
+pub fn packet_with(ip: &Ip, options: &[u8], ttl: u8, payload: &[u8]) -> Vec<u8> {
+    let repr = unet_ipv4::Repr {
+        src: ip.src,
+        dst: ip.dst,
+        protocol: ip.protocol,
+        ttl,
+        dscp: 0,
+        ecn: 0,
+        identification: ip.ident,
+        dont_frag: false,
+        more_frags: ip.more_frags,
+        frag_offset: ip.frag_offset,
+        payload_len: payload.len(),
+        options,
+    };
+    let mut p = vec![0u8; repr.buffer_len()];
+    p[repr.header_len()..].copy_from_slice(payload);
+    repr.emit(&mut unet_ipv4::Packet::new_unchecked(&mut p[..])).unwrap();
+    p
+}
+
+/// Runs the stack's timers from `from` up to `until`, collecting each frame sent with the
+/// time it left.
+pub fn run_until(s: &mut Stack<'_>, from: Instant, until: Instant) -> Vec<(Instant, Vec<u8>)> {
+    let mut out: Vec<(Instant, Vec<u8>)> = drain(s, from).into_iter().map(|f| (from, f)).collect();
+    let mut now = from;
+    for _ in 0..100_000 {
+        let Some(t) = s.poll_timeout().filter(|&t| t <= until) else { return out };
+        // A deadline already handled but not cleared must not stall the clock.
+        now = if t > now { t } else { now + unet_core::Duration::from_millis(1) };
+        if now > until {
+            return out;
+        }
+        s.handle_timeout(now);
+        out.extend(drain(s, now).into_iter().map(|f| (now, f)));
+    }
+    panic!("timers never settle");
+}
+
 pub fn ipv4_frame(src: EthernetAddress, dst: EthernetAddress, ip: &Ip, payload: &[u8]) -> Vec<u8> {
     ethernet(src, dst, EtherType::IPV4, &ip.packet(payload))
 }
