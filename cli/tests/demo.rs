@@ -52,7 +52,8 @@ fn demo_runs_to_completion_and_the_same_seed_gives_the_same_transcript() {
         "lost on the link to charlie",
         "again (try 2)",
         "answer to request 5",
-        "tx_fragmented=1 rx_reassembled=1",
+        "tx_fragmented=1",
+        "rx_reassembled=1",
     ] {
         assert!(a.contains(expected), "missing {expected:?} in\n{a}");
     }
