@@ -78,7 +78,8 @@ counters! {
     ipv4_bad_version,
     /// Header checksum mismatch (RFC 791 §3.1, RFC 1122 §3.2.1.2).
     ipv4_bad_checksum,
-    /// Source address is broadcast or multicast (RFC 1122 §3.2.1.3: silently discarded).
+    /// Source address is broadcast, multicast, loopback, `{0, Host}`, class E or our own
+    /// (RFC 1122 §3.2.1.3: silently discarded).
     ipv4_bad_source,
     /// Destination is none of ours: this host does not forward (RFC 1122 §3.3.1).
     ipv4_not_for_us,

@@ -1,7 +1,14 @@
 //! unet-stack: one [`Stack`] value composing the layers into an IPv4 host — Ethernet, ARP
 //! (neighbour cache, pending packets, RFC 5227 conflict detection), IPv4 (local delivery,
-//! broadcast and multicast reception, reassembly, fragmentation), ICMP (echo, errors with
-//! a rate limit, errors delivered to sockets), IGMPv2 membership and UDP sockets.
+//! broadcast and multicast reception, reassembly, fragmentation, the RFC 1122 §3.2.1 source
+//! and destination checks), ICMP (echo with Record Route, Timestamp and reversed source
+//! routes reflected, errors with a rate limit, errors delivered to sockets), IGMPv2
+//! membership and UDP sockets.
+//!
+//! Not done yet: ICMP Redirects are counted and ignored (RFC 1122 §3.2.2.2 wants the route
+//! updated; there is one gateway and no route cache); the completed source route of a UDP
+//! datagram is not handed to the socket, so UDP replies go straight back (echo replies do
+//! follow the reversed route); the IP TOS is not passed up (§3.2.1.6).
 //!
 //! The stack is a sans-IO machine (DESIGN.md §1): drive it with
 //! [`FrameMachine`](unet_core::FrameMachine) — [`handle_frame`](unet_core::FrameMachine::handle_frame),

@@ -170,7 +170,9 @@ impl Core<'_> {
 
     /// RFC 1122 §3.2.1.3: "A host MUST silently discard an incoming datagram containing an
     /// IP source address that is invalid": broadcast (limited or ours), multicast,
-    /// loopback ("MUST NOT appear outside a host"), `{0, Host}`, class E. `0.0.0.0` is
+    /// loopback ("MUST NOT appear outside a host"), `{0, Host}`, class E — and our own
+    /// address, which no other host may use (a spoof, or an address conflict that RFC
+    /// 5227 handles through ARP; Linux drops these too). `0.0.0.0` is
     /// what a host uses before it knows its address (§3.2.1.3 a): accepted towards the
     /// limited broadcast (DHCP), link-local multicast and in IGMP, as Linux does.
     fn valid_source(&mut self, repr: &unet_ipv4::Repr<'_>) -> bool {
@@ -190,7 +192,8 @@ impl Core<'_> {
             || src.is_loopback()
             || src.octets()[0] == 0
             || src.octets()[0] >= 240
-            || self.is_broadcast(src);
+            || self.is_broadcast(src)
+            || Some(src) == self.usable_addr();
         if invalid {
             bump(&mut self.counters.ipv4_bad_source);
         }

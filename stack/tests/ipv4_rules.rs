@@ -207,6 +207,7 @@ fn rfc1122_3_2_1_3_invalid_sources_are_silently_discarded() {
         Ipv4Addr::new(224, 0, 0, 5),
         Ipv4Addr::new(192, 0, 2, 255),
         Ipv4Addr::BROADCAST,
+        OUR_IP,
     ];
     for src in bad {
         let udp = udp_bytes(src, OUR_IP, 68, 67, b"x");
