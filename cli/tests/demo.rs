@@ -136,3 +136,56 @@ fn host_on_a_missing_device_says_so() {
     assert!(err.contains("cannot open TAP device unet-none0"), "{err}");
     assert!(!err.contains("panicked"), "{err}");
 }
+
+fn have(tool: &str) -> bool {
+    Command::new("sh")
+        .args(["-c", &format!("command -v {tool} >/dev/null")])
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+#[test]
+fn demo_tap_lets_the_kernel_talk_to_a_unet_host_and_cleans_up() {
+    if !unet::demo::tap::is_root() || !["ip", "ping", "arping", "socat"].iter().all(|t| have(t)) {
+        eprintln!(
+            "SKIPPED demo_tap_lets_the_kernel_talk_to_a_unet_host_and_cleans_up: needs root \
+             and ip, ping, arping, socat (scripts/setup --peers)"
+        );
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("unet-demo-tap-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let pcap = dir.join("tap.pcap");
+    let out = Command::new(env!("CARGO_BIN_EXE_unet"))
+        .args(["demo", "--tap", "--pcap"])
+        .arg(&pcap)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}\n{}", String::from_utf8_lossy(&out.stderr));
+    for expected in [
+        "address 192.0.2.2 ready",
+        "3 packets transmitted, 3 received",
+        "3008 bytes from 192.0.2.2",
+        "Received 2 response(s)",
+        "hello from the Linux kernel",
+        "Connection refused",
+        "stopped by SIGTERM",
+        "tx_fragmented=",
+    ] {
+        assert!(text.contains(expected), "missing {expected:?} in\n{text}");
+    }
+    // The namespace is gone and the host's capture decodes.
+    let name = text
+        .split_once("network namespace ")
+        .and_then(|(_, rest)| rest.split_once(','))
+        .map(|(name, _)| name.to_string())
+        .expect("the namespace is named");
+    assert!(name.starts_with("unet-demo-"), "{name}");
+    let list = Command::new("ip").args(["netns", "list"]).output().unwrap();
+    let list = String::from_utf8_lossy(&list.stdout);
+    assert!(!list.lines().any(|l| l.split_whitespace().next() == Some(name.as_str())), "{list}");
+    let frames: Vec<_> = CaptureReader::open(&pcap).unwrap().collect::<Result<_, _>>().unwrap();
+    assert!(frames.len() > 10, "{} frames", frames.len());
+    let _ = std::fs::remove_dir_all(&dir);
+}
