@@ -65,8 +65,9 @@ ip -n "$ns_tap" tuntap add dev tap0 mode tap
 ip -n "$ns_tap" addr add 192.0.2.1/24 dev tap0
 ip -n "$ns_tap" link set tap0 up
 ip netns exec "$ns_tap" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
-ip netns exec "$ns_tap" "$unet" host --tap tap0 --ipv4 192.0.2.2/24 --no-acd --udp-echo 7 \
-  2>"$work/unet.log" &
+# In subshells, so that they are not this shell's jobs (no "Killed" notice at cleanup).
+(ip netns exec "$ns_tap" "$unet" host --tap tap0 --ipv4 192.0.2.2/24 --no-acd --udp-echo 7 \
+  2>"$work/unet.log" &)
 # Kernel to kernel: 198.51.100.1 and .2 at the two ends of a veth pair.
 ip netns add "$ns_a"
 ip netns add "$ns_b"
@@ -77,7 +78,7 @@ ip -n "$ns_a" addr add 198.51.100.1/24 dev veth0
 ip -n "$ns_b" addr add 198.51.100.2/24 dev veth1
 ip -n "$ns_a" link set veth0 up
 ip -n "$ns_b" link set veth1 up
-ip netns exec "$ns_b" "$udp_echo" server 198.51.100.2:7 &
+(ip netns exec "$ns_b" "$udp_echo" server 198.51.100.2:7 &)
 
 # Wait (10 s at most) until both answer ping.
 for target_ns in "$ns_tap 192.0.2.2" "$ns_a 198.51.100.2"; do

@@ -85,8 +85,11 @@ fn client(args: &[String]) -> Result<(), String> {
         }
         while outstanding.len() < window {
             out[..8].copy_from_slice(&next_seq.to_be_bytes());
+            // Timed from before the call: on a veth pair the kernel may run the whole
+            // path to the server within send(2).
+            let sent = Instant::now();
             match sock.send(&out) {
-                Ok(_) => outstanding.push_back((next_seq, Instant::now())),
+                Ok(_) => outstanding.push_back((next_seq, sent)),
                 // ECONNREFUSED from an earlier ICMP error, or a full buffer: try later.
                 Err(_) => break,
             }
