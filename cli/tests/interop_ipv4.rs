@@ -517,3 +517,80 @@ fn floods_of_ports_fragments_arp_and_pings_leave_unet_host_working() {
     );
     assert_eq!(s.counter("rx_reassembled"), 1, "only the 3000-byte echo request: {}", s.log);
 }
+
+/// Bursts the kernel answers in full: 64 echo requests in flight (`ping -l 64`), 64 UDP
+/// datagrams to the echo port, 64 ARP requests for unet's address from 64 senders — all
+/// arriving within one wake-up of the host's runner (it reads up to 64 frames at once).
+const BURSTS: &str = r#"
+import socket, struct, time
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+u.settimeout(0.5)
+for i in range(64):
+    u.sendto(b"%d" % i, ("192.0.2.2", 7))
+got = 0
+try:
+    while True:
+        u.recv(100)
+        got += 1
+except socket.timeout:
+    pass
+print("udp", got)
+p = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0806))
+p.bind(("tap0", 0))
+frames = []
+for i in range(64):
+    sha = bytes([0x02, 0x66, 0, 0, 1, i])
+    eth = b"\xff" * 6 + sha + b"\x08\x06"
+    frames.append(eth + struct.pack("!HHBBH6s4s6s4s", 1, 0x0800, 6, 4, 1, sha,
+        bytes([192, 0, 2, 100 + i]), bytes(6), socket.inet_aton("192.0.2.2")))
+for f in frames:
+    p.send(f)
+replies = set()
+deadline = time.time() + 1.0
+p.settimeout(0.2)
+while time.time() < deadline:
+    try:
+        f = p.recv(100)
+    except socket.timeout:
+        continue
+    if f[12:14] == b"\x08\x06" and f[20:22] == b"\x00\x02":
+        replies.add(f[32:38])
+print("arp", len(replies))
+"#;
+
+#[test]
+#[ignore = "unet host answers 16 of 64 pings, 32 of 64 UDP datagrams, 8 of 64 ARP requests \
+            arriving in one wake-up (ICMP_QUEUE_LEN 16, UDP socket queue 32, \
+            REPLY_QUEUE_LEN 8 < runner batch 64); the kernel answers all"]
+fn bursts_of_64_requests_are_all_answered_as_the_kernel_does() {
+    if !have_root("bursts_of_64_requests_are_all_answered_as_the_kernel_does") {
+        return;
+    }
+    let ns = namespace("bursts");
+    let host = Host::start(&ns, &["--udp-echo", "7"], false);
+    let out = ns.output(&["ping", "-n", "-q", "-c", "64", "-l", "64", "-W", "1", UNET_IP]).unwrap();
+    let pings = text(&out);
+    let out = python(&ns, BURSTS, &[]);
+    let s = host.stop();
+    let received = pings.lines().find(|l| l.contains("received")).unwrap_or("?");
+    assert_eq!(
+        (received.contains(" 64 received"), out.as_str()),
+        (true, "udp 64\narp 64\n"),
+        "{received}\n{}",
+        s.log
+    );
+}
+
+#[test]
+#[ignore = "unet host drops echo replies above its 16 KiB ICMP buffer (Storage::with_defaults), \
+            counted as icmp_queue_full; the kernel answers up to 65507 bytes"]
+fn rfc791_largest_ping_answered_as_the_kernel_does() {
+    if !have_root("rfc791_largest_ping_answered_as_the_kernel_does") {
+        return;
+    }
+    let ns = namespace("bigping");
+    let host = Host::start(&ns, &[], false);
+    let out = ns.output(&["ping", "-n", "-c", "1", "-W", "2", "-s", "65507", UNET_IP]).unwrap();
+    let s = host.stop();
+    assert!(text(&out).contains("1 received"), "{}\n{}", text(&out), s.log);
+}
