@@ -91,9 +91,10 @@ impl Runner {
     /// Runs `machine` on `netif` until `app` returns `Break`, the stop flag is set, or the
     /// driver fails for good (the error is returned; transient errors are counted).
     ///
-    /// Each turn: fire the machine's timers if due; read up to `batch` frames and feed them
-    /// in; call `app(machine, now)` (sockets, application logic); send everything
-    /// `poll_transmit` yields; then, unless the batch was full, sleep in poll(2) on the
+    /// Each turn: fire the machine's timers if due; read up to `batch` frames, and after
+    /// each one call `app(machine, now)` (sockets, application logic) and send everything
+    /// `poll_transmit` yields; call the app and drain once more; then, unless the batch was
+    /// full, sleep in poll(2) on the
     /// driver's descriptor until it is readable or the machine's `poll_timeout` (a driver
     /// without descriptor just sleeps until then). After `Break`, pending transmits are
     /// still sent.
@@ -129,6 +130,16 @@ impl Runner {
                             machine.handle_frame(now, frame);
                         }
                         stats.frames_received = stats.frames_received.saturating_add(1);
+                        // Answer each frame before reading the next: the machine's output
+                        // queues then never hold more than one frame's replies, and the app
+                        // empties socket queues as they fill, so a burst as large as the
+                        // batch is answered whole (as the kernel answers it), whatever the
+                        // sizes of the machine's queues.
+                        let flow = app(machine, now);
+                        self.drain(netif, machine, &mut tx, &mut stats)?;
+                        if flow.is_break() {
+                            return Ok(stats);
+                        }
                     }
                     Ok(None) => break,
                     Err(e) if e.is_transient() => {
@@ -139,6 +150,7 @@ impl Runner {
                 got += 1;
             }
             stats.max_batch = stats.max_batch.max(got);
+            // Once more for timers and for what the app starts on its own.
             let flow = app(machine, now);
             let drained = self.drain(netif, machine, &mut tx, &mut stats)?;
             if flow.is_break() {
