@@ -18,6 +18,7 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+pub mod buffer;
 mod display;
 pub mod flags;
 pub mod option;
@@ -29,6 +30,7 @@ pub mod seq;
 #[cfg(test)]
 mod tests;
 
+pub use buffer::RingBuffer;
 pub use flags::TcpFlags;
 pub use option::{OptionIter, SackBlock, SackBlocks, TcpOption, TcpOptionKind, Timestamps};
 pub use options::{Layout, OptionSet, Options, TcpOptions, MAX_OPTIONS_LEN};
