@@ -559,9 +559,6 @@ print("arp", len(replies))
 "#;
 
 #[test]
-#[ignore = "unet host answers 16 of 64 pings, 32 of 64 UDP datagrams, 8 of 64 ARP requests \
-            arriving in one wake-up (ICMP_QUEUE_LEN 16, UDP socket queue 32, \
-            REPLY_QUEUE_LEN 8 < runner batch 64); the kernel answers all"]
 fn bursts_of_64_requests_are_all_answered_as_the_kernel_does() {
     if !have_root("bursts_of_64_requests_are_all_answered_as_the_kernel_does") {
         return;
@@ -582,8 +579,6 @@ fn bursts_of_64_requests_are_all_answered_as_the_kernel_does() {
 }
 
 #[test]
-#[ignore = "unet host drops echo replies above its 16 KiB ICMP buffer (Storage::with_defaults), \
-            counted as icmp_queue_full; the kernel answers up to 65507 bytes"]
 fn rfc791_largest_ping_answered_as_the_kernel_does() {
     if !have_root("rfc791_largest_ping_answered_as_the_kernel_does") {
         return;

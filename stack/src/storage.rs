@@ -53,8 +53,10 @@ mod defaults {
 
     impl Storage<'static> {
         /// Owned storage of the suggested sizes: 64 neighbours, 16 pending packets in
-        /// 16 KiB, 4 reassembly slots in 4 × 67 KiB (any datagram), 16 KiB of ICMP
-        /// queue, a 65535-byte fragmentation buffer and 16 UDP sockets (about 380 KiB).
+        /// 16 KiB, 4 reassembly slots in 4 × 67 KiB (any datagram), 128 KiB of ICMP
+        /// queue (an echo reply to the largest ping, 65 515 bytes, fits with room to
+        /// spare, as the kernel answers it), a 65535-byte fragmentation buffer and 16 UDP
+        /// sockets (about 490 KiB).
         pub fn with_defaults() -> Storage<'static> {
             let sockets: Vec<Option<UdpSocket<'static, Ipv4Addr>>> =
                 (0..16).map(|_| None).collect();
@@ -64,7 +66,7 @@ mod defaults {
                 pending_bytes: vec![0u8; 16 * 1024].into(),
                 reassembly_slots: vec![Slot::EMPTY; 4].into(),
                 reassembly_pool: vec![0u8; 4 * 67 * 1024].into(),
-                icmp_buffer: vec![0u8; 16 * 1024].into(),
+                icmp_buffer: vec![0u8; 128 * 1024].into(),
                 fragment_buffer: vec![0u8; 65535].into(),
                 multicast_groups: vec![GroupSlot::EMPTY; 4].into(),
                 udp_sockets: sockets.into(),
