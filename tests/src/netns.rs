@@ -27,7 +27,10 @@ pub fn have_root(test: &str) -> bool {
          !!! This interop test did NOT run. Run the suite as root to run it.\n\
          !!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n"
     );
-    eprintln!("{msg}");
+    // Straight to the process's stderr: `eprintln!` is captured (and hidden for passing
+    // tests) by the test harness. nextest shows these tests' output (.config/nextest.toml).
+    use std::io::Write;
+    let _ = std::io::stderr().write_all(msg.as_bytes());
     if std::env::var_os("CI").is_some() {
         panic!("{test}: CI must run as root; interop tests cannot be skipped there");
     }
