@@ -24,6 +24,7 @@ pub mod flags;
 pub mod option;
 pub mod options;
 pub mod repr;
+pub mod rtt;
 pub mod segment;
 pub mod seq;
 
