@@ -18,6 +18,7 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+pub mod assembler;
 pub mod buffer;
 mod display;
 pub mod flags;
@@ -31,6 +32,7 @@ pub mod seq;
 #[cfg(test)]
 mod tests;
 
+pub use assembler::Assembler;
 pub use buffer::RingBuffer;
 pub use flags::TcpFlags;
 pub use option::{OptionIter, SackBlock, SackBlocks, TcpOption, TcpOptionKind, Timestamps};
