@@ -22,12 +22,14 @@ pub mod assembler;
 pub mod buffer;
 mod display;
 pub mod flags;
+pub mod isn;
 pub mod option;
 pub mod options;
 pub mod repr;
 pub mod rtt;
 pub mod segment;
 pub mod seq;
+pub mod syncookie;
 
 #[cfg(test)]
 mod tests;
@@ -35,8 +37,10 @@ mod tests;
 pub use assembler::Assembler;
 pub use buffer::RingBuffer;
 pub use flags::TcpFlags;
+pub use isn::IsnGenerator;
 pub use option::{OptionIter, SackBlock, SackBlocks, TcpOption, TcpOptionKind, Timestamps};
 pub use options::{Layout, OptionSet, Options, TcpOptions, MAX_OPTIONS_LEN};
 pub use repr::Repr;
 pub use segment::{Packet, Segment, HEADER_LEN, MAX_HEADER_LEN};
 pub use seq::SeqNumber;
+pub use syncookie::SynCookies;
