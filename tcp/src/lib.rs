@@ -20,6 +20,7 @@ extern crate std;
 
 pub mod assembler;
 pub mod buffer;
+pub mod congestion;
 mod display;
 pub mod flags;
 pub mod isn;
