@@ -1,0 +1,210 @@
+#!/usr/bin/env bash
+# TCP bulk throughput with the Linux kernel as the peer (issue 5, item 2), in one run:
+#   (a) smoltcp 0.14 over a TAP device, both directions: smoltcp connects out and sends N
+#       bytes to a kernel sink; a kernel source connects in and sends N bytes to smoltcp;
+#   (b) kernel to kernel over a veth pair, the same N bytes, with the veth offloads on
+#       (the default) and off (ethtool -K: tso gso gro tx rx sg off on both ends).
+# Every figure is the receiving side's goodput, timed from connection establishment to
+# the last byte, checked by hash; the median of --runs runs with min and max. smoltcp runs
+# under unet's own host event loop and TAP driver (unet_netif::Runner), so that unet's
+# figures, once unet has TCP, differ by the stack alone.
+# Prints a markdown table with a unet column; until unet's TCP exists it says "not yet
+# measured". Needs root (namespaces, TAP, veth) and ethtool; uses only 192.0.2.0/24
+# (RFC 5737) inside namespaces of its own, which it deletes on exit, whatever happens.
+#
+#   benches/scripts/tcp_tap.sh [--bytes N] [--runs R] [--buffer B]
+# Sizes take K, M, G suffixes (powers of 1024). Defaults: 256M bytes, 5 runs, 64K buffers
+# (smoltcp's socket buffers and every application's copy buffer).
+set -euo pipefail
+
+bytes=256M
+runs=5
+buffer=64K
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --bytes) bytes="$2"; shift 2 ;;
+    --runs) runs="$2"; shift 2 ;;
+    --buffer) buffer="$2"; shift 2 ;;
+    *) echo "tcp_tap.sh: unknown option $1" >&2; exit 2 ;;
+  esac
+done
+
+if [ "$(id -u)" != 0 ]; then
+  echo "tcp_tap.sh: needs root (network namespaces, TAP and veth devices)" >&2
+  exit 1
+fi
+for tool in ip ss ethtool cargo timeout; do
+  command -v "$tool" >/dev/null || {
+    echo "tcp_tap.sh: $tool not found (scripts/setup --peers installs the peers)" >&2
+    exit 1
+  }
+done
+
+root=$(cd "$(dirname "$0")/../.." && pwd)
+target=${CARGO_TARGET_DIR:-$root/target}
+log() { echo "tcp_tap.sh: $*" >&2; }
+
+log "building smoltcp_tap_bulk and kernel_peer (release)"
+(cd "$root" && cargo build --release --quiet -p unet-benches --bin smoltcp_tap_bulk --bin kernel_peer)
+smol="$target/release/smoltcp_tap_bulk"
+peer="$target/release/kernel_peer"
+
+ns_tap="unet-tcp-tap-$$"
+ns_a="unet-tcp-a-$$"
+ns_b="unet-tcp-b-$$"
+work=$(mktemp -d)
+cleanup() {
+  for ns in "$ns_tap" "$ns_a" "$ns_b"; do
+    if ip netns list | grep -qw "$ns"; then
+      for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -9 "$pid" 2>/dev/null || true; done
+      ip netns del "$ns" 2>/dev/null || true
+    fi
+  done
+  rm -rf "$work"
+}
+trap cleanup EXIT INT TERM
+
+new_ns() {
+  ip netns add "$1"
+  ip -n "$1" link set lo up
+  ip netns exec "$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
+}
+
+# The stack under test (192.0.2.2) and the kernel (192.0.2.1) on a TAP device.
+new_ns "$ns_tap"
+ip -n "$ns_tap" tuntap add dev tap0 mode tap
+ip -n "$ns_tap" addr add 192.0.2.1/24 dev tap0
+ip -n "$ns_tap" link set tap0 up
+# Kernel to kernel: 192.0.2.1 and .2 at the two ends of a veth pair, one namespace each.
+new_ns "$ns_a"
+new_ns "$ns_b"
+ip -n "$ns_a" link add veth0 type veth peer name veth1 netns "$ns_b"
+ip -n "$ns_a" addr add 192.0.2.1/24 dev veth0
+ip -n "$ns_b" addr add 192.0.2.2/24 dev veth1
+ip -n "$ns_a" link set veth0 up
+ip -n "$ns_b" link set veth1 up
+
+# Waits until something listens on TCP port $2 in namespace $1.
+wait_listen() {
+  for _ in $(seq 100); do
+    [ -n "$(ip netns exec "$1" ss -ltnH "sport = :$2")" ] && return 0
+    sleep 0.05
+  done
+  log "nothing listens on port $2 in $1"
+  return 1
+}
+
+# Appends the gbit_per_s=… figure of the result line in file $2 to file $1.
+record() {
+  local rate
+  rate=$(sed -n 's/.*gbit_per_s=\([0-9.]*\).*/\1/p' "$2" | tail -n 1)
+  [ -n "$rate" ] || return 1
+  echo "$rate" >>"$1"
+}
+
+# Waits for background job $1; when $2 is not 0 (its partner failed), stops it first.
+finish() {
+  [ "$2" = 0 ] || kill "$1" 2>/dev/null || true
+  wait "$1"
+}
+
+# One measurement each; the receiving side's figure is appended to file $1.
+smoltcp_sends() {
+  timeout 300 ip netns exec "$ns_tap" "$peer" listen 192.0.2.1:5001 --sink "$bytes" \
+    --chunk "$buffer" >"$work/sink.out" 2>>"$work/errors" &
+  local sink=$! rc=0
+  wait_listen "$ns_tap" 5001 || rc=1
+  [ "$rc" != 0 ] || timeout 300 ip netns exec "$ns_tap" "$smol" --tap tap0 \
+    --connect 192.0.2.1:5001 --send "$bytes" --buffer "$buffer" \
+    >>"$work/smol_send.out" 2>>"$work/errors" || rc=1
+  finish "$sink" "$rc" || return 1
+  [ "$rc" = 0 ] && record "$1" "$work/sink.out"
+}
+
+smoltcp_receives() {
+  timeout 300 ip netns exec "$ns_tap" "$smol" --tap tap0 --listen 5002 --recv "$bytes" \
+    --buffer "$buffer" >"$work/smol_recv.out" 2>>"$work/errors" &
+  local smol_pid=$! rc=0
+  # smoltcp's listener is not the kernel's, so ss cannot see it: the source retries.
+  timeout 300 ip netns exec "$ns_tap" "$peer" connect 192.0.2.2:5002 --source "$bytes" \
+    --chunk "$buffer" >>"$work/source.out" 2>>"$work/errors" || rc=1
+  finish "$smol_pid" "$rc" || return 1
+  [ "$rc" = 0 ] && record "$1" "$work/smol_recv.out"
+}
+
+kernel_veth() {
+  timeout 300 ip netns exec "$ns_b" "$peer" listen 192.0.2.2:5001 --sink "$bytes" \
+    --chunk "$buffer" >"$work/veth_sink.out" 2>>"$work/errors" &
+  local sink=$! rc=0
+  wait_listen "$ns_b" 5001 || rc=1
+  [ "$rc" != 0 ] || timeout 300 ip netns exec "$ns_a" "$peer" connect 192.0.2.2:5001 \
+    --source "$bytes" --chunk "$buffer" >>"$work/veth_source.out" 2>>"$work/errors" || rc=1
+  finish "$sink" "$rc" || return 1
+  [ "$rc" = 0 ] && record "$1" "$work/veth_sink.out"
+}
+
+set_offloads() {
+  local ns dev
+  for pair in "$ns_a:veth0" "$ns_b:veth1"; do
+    ns=${pair%%:*}
+    dev=${pair#*:}
+    for feature in tso gso gro tx rx sg; do
+      ip netns exec "$ns" ethtool -K "$dev" "$feature" "$1" >/dev/null 2>&1 ||
+        log "ethtool -K $dev $feature $1 refused"
+    done
+  done
+}
+
+# "median (min–max)" of the numbers in file $1, one a line.
+summary() {
+  sort -g "$1" | awk '{ v[NR] = $1 }
+    END {
+      if (NR == 0) { print "failed"; exit }
+      m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+      printf "%.2f (%.2f–%.2f)\n", m, v[1], v[NR]
+    }'
+}
+
+run_all() {
+  local name=$1 fn=$2
+  : >"$work/$name"
+  for i in $(seq "$runs"); do
+    if ! "$fn" "$work/$name"; then
+      log "$name: run $i failed"
+    fi
+  done
+}
+
+set_offloads on
+log "smoltcp over TAP, smoltcp sends ($runs runs of $bytes)"
+run_all smol_send smoltcp_sends
+log "smoltcp over TAP, smoltcp receives"
+run_all smol_recv smoltcp_receives
+log "kernel to kernel over veth, offloads on"
+run_all veth_on kernel_veth
+set_offloads off
+log "kernel to kernel over veth, offloads off"
+run_all veth_off kernel_veth
+
+if [ -s "$work/errors" ]; then
+  log "errors reported by the programs:"
+  sed 's/^/  /' "$work/errors" >&2
+fi
+
+cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
+echo "TCP bulk throughput, $bytes per connection, ${buffer} socket and application buffers;"
+echo "receiver's goodput in Gbit/s, median of $runs runs (min–max)."
+echo "Machine: ${cpu:-unknown CPU}, $(nproc) CPUs, Linux $(uname -r)."
+echo
+echo "| over TAP, with the Linux kernel as the peer | smoltcp 0.14 | unet |"
+echo "|---|---|---|"
+echo "| stack sends, kernel receives | $(summary "$work/smol_send") | not yet measured |"
+echo "| kernel sends, stack receives | $(summary "$work/smol_recv") | not yet measured |"
+echo
+echo "| kernel to kernel over a veth pair | Gbit/s |"
+echo "|---|---|"
+echo "| offloads on | $(summary "$work/veth_on") |"
+echo "| offloads off | $(summary "$work/veth_off") |"
+echo
+echo "unet: not yet measured — unet-tcp has no connection machine yet; its column is filled"
+echo "when unet-stack's TCP sockets exist."
