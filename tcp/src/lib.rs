@@ -21,6 +21,7 @@ extern crate std;
 pub mod assembler;
 pub mod buffer;
 pub mod congestion;
+pub mod conn;
 mod display;
 pub mod flags;
 pub mod isn;
@@ -38,6 +39,7 @@ mod tests;
 
 pub use assembler::Assembler;
 pub use buffer::RingBuffer;
+pub use conn::{Connection, Endpoint};
 pub use flags::TcpFlags;
 pub use isn::IsnGenerator;
 pub use listener::{Listener, ListenerConfig};

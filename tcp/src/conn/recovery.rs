@@ -1,0 +1,111 @@
+//! Congestion control and loss recovery, wired to [`crate::congestion`]: RFC 5681 (slow
+//! start, avoidance, fast retransmit/recovery, restart after idle), RFC 6582 NewReno
+//! partial ACKs, RFC 3042 limited transmit, RFC 6928 initial window.
+
+use unet_core::{Instant, IpAddress};
+
+use super::Connection;
+use crate::congestion::{
+    limited_transmit_allowance, Ack, AckOutcome, CongestionControl, DupAckOutcome,
+};
+use crate::flags::TcpFlags;
+use crate::options::OptionSet;
+use crate::seq::SeqNumber;
+
+impl<'a, A: IpAddress> Connection<'a, A> {
+    /// Bytes outstanding: SND.NXT − SND.UNA (RFC 5681's FlightSize).
+    pub(super) fn flight_size(&self) -> u32 {
+        self.snd_max.diff(self.snd_una).max(0) as u32
+    }
+
+    /// The congestion window for the send decision, with RFC 3042's allowance for new
+    /// segments on the first two duplicate ACKs.
+    pub(super) fn cwnd_limit(&self) -> u32 {
+        self.cc.cwnd().saturating_add(self.limited_transmit)
+    }
+
+    /// An ACK advanced SND.UNA by `acked` to `ack`.
+    pub(super) fn on_new_ack(&mut self, now: Instant, ack: SeqNumber, acked: u32) {
+        self.limited_transmit = 0;
+        let outcome = self.cc.on_ack(&Ack {
+            now,
+            ack,
+            acked,
+            flight_size: self.flight_size(),
+            srtt: self.rtt.srtt(),
+        });
+        if let AckOutcome::PartialAck { first } = outcome {
+            // RFC 6582 §3.2 step 3: retransmit the first unacknowledged segment; the
+            // timer restarts only on the first partial ACK ("Impatient" variant, §4.1).
+            self.rexmit = Some(self.snd_una);
+            if first {
+                self.timers.rtx = Some(now + self.rtt.rto());
+            }
+        }
+    }
+
+    /// A duplicate ACK (RFC 5681 §2).
+    pub(super) fn on_duplicate_ack(&mut self, now: Instant, _opts: &OptionSet) {
+        let flight = self.flight_size();
+        match self.cc.on_dup_ack(now, self.snd_una, self.snd_max, flight) {
+            DupAckOutcome::LimitedTransmit => {
+                let w = self.cc.window();
+                self.limited_transmit =
+                    limited_transmit_allowance(w.dup_acks(), flight, w.cwnd(), w.smss());
+            }
+            DupAckOutcome::FastRetransmit => {
+                self.limited_transmit = 0;
+                self.counters.fast_retransmits += 1;
+                self.rexmit = Some(self.snd_una);
+            }
+            DupAckOutcome::InRecovery | DupAckOutcome::Ignored => {}
+        }
+    }
+
+    /// The retransmission timer expired (RFC 5681 §3.1: loss window; RFC 6582 §3.2 step
+    /// 4: recovery ends).
+    pub(super) fn on_retransmission_timeout(&mut self, now: Instant) {
+        let flight = self.flight_size();
+        self.cc.on_rto(now, flight, self.snd_max);
+        self.rexmit = None;
+        self.limited_transmit = 0;
+    }
+
+    /// RFC 5681 §4.1: before new data after an idle period longer than RTO, cwnd goes
+    /// back to the restart window.
+    pub(super) fn restart_after_idle(&mut self, now: Instant) {
+        if self.snd_max == self.snd_una {
+            let idle = now.saturating_duration_since(self.last_send);
+            self.cc.on_idle_restart(now, idle, self.rtt.rto());
+        }
+    }
+
+    /// A retransmission scheduled by fast retransmit or a partial ACK: the segment at
+    /// `rexmit`, at most one full segment, of data already sent (and the FIN if it was
+    /// sent right after it).
+    pub(super) fn transmit_recovery(&mut self, now: Instant) -> Option<super::Transmit<A>> {
+        let seq = self.rexmit.take()?;
+        if seq.diff(self.snd_una) < 0 || seq.diff(self.snd_max) >= 0 {
+            return None;
+        }
+        let front = self.tx_front();
+        let offset = seq.diff(front).max(0) as usize;
+        let data_end = front + self.tx.len() as u32;
+        let sent_data = data_end.min(self.snd_max).diff(seq).max(0) as usize;
+        let len = sent_data.min(self.tx.len().saturating_sub(offset)).min(self.effective_mss());
+        let fin_sent = self.fin_queued && self.snd_max.diff(data_end) > 0;
+        let fin = fin_sent && seq + len as u32 == data_end;
+        if len == 0 && !fin {
+            return None;
+        }
+        let mut flags = TcpFlags::ACK;
+        if fin {
+            flags |= TcpFlags::FIN;
+        }
+        let t = self.data_segment(now, seq, len, flags);
+        self.counters.retransmitted_segments += 1;
+        let end = seq + (len as u32 + u32::from(fin));
+        self.sent(now, end, true);
+        Some(t)
+    }
+}
