@@ -30,6 +30,8 @@ pub mod option;
 pub mod options;
 pub mod repr;
 pub mod rtt;
+pub mod sack;
+pub mod scoreboard;
 pub mod segment;
 pub mod seq;
 pub mod syncookie;
