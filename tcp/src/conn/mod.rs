@@ -47,7 +47,7 @@ pub use counters::Counters;
 pub use error::Error;
 pub use event::Event;
 pub use icmp::IcmpError;
-pub use open::{Handshake, Open};
+pub use open::Open;
 pub use output::Transmit;
 pub use reset::{reset_for, time_wait_reusable};
 pub use state::State;

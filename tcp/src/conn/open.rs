@@ -12,33 +12,11 @@ use super::{AckPending, Connection, Endpoint};
 use crate::assembler::Assembler;
 use crate::buffer::RingBuffer;
 use crate::congestion::Congestion;
+use crate::listener::Handshake;
 use crate::options::OptionSet;
 use crate::repr::Repr;
 use crate::rtt::RttEstimator;
 use crate::seq::SeqNumber;
-
-/// A handshake completed by a listener (SYN queue or SYN cookie, RFC 4987), handed over
-/// to make an ESTABLISHED connection with [`Connection::accept_from`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Handshake<A> {
-    /// Our end (the address and port the SYN was sent to).
-    pub local: Endpoint<A>,
-    /// The peer's end.
-    pub remote: Endpoint<A>,
-    /// Our initial sequence number (the SYN-ACK's sequence number).
-    pub iss: SeqNumber,
-    /// The peer's initial sequence number (its SYN's sequence number).
-    pub irs: SeqNumber,
-    /// The options of the peer's SYN (MSS, window scale, SACK-permitted, timestamps).
-    pub peer: OptionSet,
-    /// The options our SYN-ACK carried: MSS, window scale, SACK-permitted, and timestamps
-    /// (present or not; the values do not matter). Each option is in use only if both
-    /// SYNs carried it (RFC 7323 §1.3, RFC 2018 §2).
-    pub ours: OptionSet,
-    /// The offset added to our millisecond clock to make TSval (RFC 7323 §5.4): the one
-    /// the SYN-ACK used.
-    pub ts_offset: u32,
-}
 
 /// The four numbers an active open is made of, plus the timestamp offset.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,21 +78,24 @@ impl<'a, A: IpAddress> Connection<'a, A> {
         Ok(conn)
     }
 
-    /// Passive open from a handshake the listener completed (RFC 4987 SYN cookies, or a
-    /// SYN queue that keeps its own half-open entries): an ESTABLISHED connection. The
+    /// Passive open from a handshake the [`Listener`](crate::listener::Listener)
+    /// completed (from its SYN queue or a RFC 4987 SYN cookie): an ESTABLISHED connection. The
     /// final ACK of the handshake should then be given to
     /// [`handle_segment`](Connection::handle_segment) as well: it carries the peer's
     /// first window and possibly data.
+    ///
+    /// The options in use are those both SYNs carried (`handshake.peer` and
+    /// `handshake.ours`); the listener's RTT sample, if any, seeds the estimator.
     pub fn accept_from(
         now: Instant,
         config: Config,
-        handshake: Handshake<A>,
+        handshake: &Handshake<A>,
         rx: RingBuffer<'a>,
         tx: RingBuffer<'a>,
     ) -> Connection<'a, A> {
         let open = Open {
-            local: handshake.local,
-            remote: handshake.remote,
+            local: Endpoint::new(handshake.local, handshake.local_port),
+            remote: Endpoint::new(handshake.remote, handshake.remote_port),
             iss: handshake.iss,
             ts_offset: handshake.ts_offset,
         };
@@ -138,6 +119,9 @@ impl<'a, A: IpAddress> Connection<'a, A> {
         // The final ACK (SEG.SEQ = IRS+1) is newer than this, so its window is taken.
         conn.snd_wl1 = handshake.irs;
         conn.snd_wl2 = handshake.iss;
+        if let Some(sample) = handshake.rtt_sample {
+            conn.rtt.on_sample(sample, 1);
+        }
         conn.established(now);
         conn
     }

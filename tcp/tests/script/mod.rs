@@ -3,3 +3,5 @@
 #![allow(dead_code)]
 
 pub mod pair;
+pub mod parse;
+pub mod run;

@@ -1,0 +1,38 @@
+//! The packetdrill-like scripts in `tests/scripts/*.pkt`, one test each (see
+//! `script/parse.rs` for the format).
+
+mod script;
+
+fn run(name: &str) {
+    let path = format!("{}/tests/scripts/{name}.pkt", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    if let Err(report) = script::run::run(name, &text) {
+        panic!("\n{report}\n");
+    }
+}
+
+macro_rules! scripts {
+    ($($name:ident)*) => {
+        $(
+            #[test]
+            fn $name() {
+                run(stringify!($name));
+            }
+        )*
+        /// Every script in the folder has a test above.
+        #[test]
+        fn every_script_is_listed() {
+            let listed = [$(stringify!($name)),*];
+            let dir = format!("{}/tests/scripts", env!("CARGO_MANIFEST_DIR"));
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let name = entry.unwrap().file_name().into_string().unwrap();
+                let stem = name.strip_suffix(".pkt").unwrap_or(&name).to_string();
+                assert!(listed.contains(&stem.as_str()), "{name} has no test");
+            }
+        }
+    };
+}
+
+scripts! {
+    rfc9293_3_5_passive_open
+}
