@@ -35,4 +35,11 @@ macro_rules! scripts {
 
 scripts! {
     rfc9293_3_5_passive_open
+    rfc9293_3_5_active_open
+    rfc9293_3_5_simultaneous_open
+    rfc9293_3_6_half_close
+    rfc9293_3_6_close_wait_last_ack
+    rfc9293_3_6_simultaneous_close
+    rfc9293_3_10_7_3_syn_sent
+    rfc6298_5_7_syn_retransmission_limit
 }

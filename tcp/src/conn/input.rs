@@ -36,9 +36,21 @@ impl<A: IpAddress> Connection<'_, A> {
             State::SynSent => return self.segment_in_syn_sent(now, repr, payload),
             _ => {}
         }
-        let flags = repr.flags;
+        let mut flags = repr.flags;
         let opts = repr.options.to_set();
-        let seq = repr.seq_number;
+        let mut seq = repr.seq_number;
+        if self.state == State::SynReceived
+            && flags.contains(TcpFlags::SYN | TcpFlags::ACK)
+            && seq + 1 == self.rcv_nxt
+            && payload.is_empty()
+            && repr.ack_number == self.snd_max
+        {
+            // Simultaneous open (RFC 9293 §3.5 Figure 8, line 6): the peer's SYN,ACK
+            // repeats its SYN and acknowledges ours. Its SYN is old news; its ACK is
+            // what completes our handshake (Linux accepts it the same way).
+            flags.remove(TcpFlags::SYN);
+            seq = self.rcv_nxt;
+        }
 
         // RFC 7323 §5.3 R1: PAWS, before the sequence number check.
         self.check_timestamps(now, flags, &opts)?;
@@ -58,6 +70,13 @@ impl<A: IpAddress> Connection<'_, A> {
                 // The peer did not get our SYN-ACK: send it again.
                 self.snd_nxt = self.iss;
                 self.counters.dropped += 1;
+                return Err(Error::Unacceptable);
+            }
+            if self.state == State::TimeWait && fin && seq + seg_len == self.rcv_nxt {
+                // The peer's FIN again: our ACK was lost. Acknowledge it and restart the
+                // 2*MSL timer (RFC 9293 §3.10.7.4, eighth, TIME-WAIT).
+                self.ack.now = true;
+                self.timers.time_wait = Some(now + self.config.time_wait);
                 return Err(Error::Unacceptable);
             }
             if rcv_wnd == 0 && seq == self.rcv_nxt && !flags.contains(TcpFlags::SYN) {

@@ -117,6 +117,8 @@ pub struct Connection<'a, A: IpAddress> {
     tx: RingBuffer<'a>,
     /// The application closed its direction: a FIN follows the queued data.
     fin_queued: bool,
+    /// End of the last short (sub-MSS) segment sent: Nagle's test (Minshall's variant).
+    short_end: Option<SeqNumber>,
     /// Our FIN is acknowledged.
     fin_acked: bool,
     /// The application called `close`: data arriving now is answered with a RST.

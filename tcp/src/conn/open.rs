@@ -152,6 +152,7 @@ impl<'a, A: IpAddress> Connection<'a, A> {
             snd_up: None,
             tx,
             fin_queued: false,
+            short_end: None,
             irs: SeqNumber(0),
             rcv_nxt: SeqNumber(0),
             rcv_adv: SeqNumber(0),

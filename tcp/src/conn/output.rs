@@ -182,6 +182,9 @@ impl<'a, A: IpAddress> Connection<'a, A> {
             flags |= TcpFlags::PSH;
         }
         let t = self.data_segment(now, seq, len, flags);
+        if len < self.effective_mss() && !retransmission {
+            self.short_end = Some(seq + len as u32);
+        }
         self.snd_nxt = seq + (len as u32 + u32::from(fin));
         if self.snd_nxt.diff(self.snd_max) > 0 {
             self.snd_max = self.snd_nxt;
@@ -196,14 +199,18 @@ impl<'a, A: IpAddress> Connection<'a, A> {
         Some(t)
     }
 
-    /// Sender SWS avoidance (RFC 9293 §3.8.6.2.1) and Nagle (§3.7.4): send `len` of the
-    /// `queued` unsent bytes if it is a full segment; or everything queued while nothing
-    /// is in flight (or Nagle is off); or at least half the largest window the peer ever
-    /// offered.
+    /// Sender SWS avoidance (RFC 9293 §3.8.6.2.1) and Nagle (RFC 896, §3.7.4): send `len`
+    /// of the `queued` unsent bytes if it is a full segment; or everything queued when
+    /// Nagle allows it; or at least half the largest window the peer ever offered.
+    ///
+    /// Nagle in Minshall's variant (as Linux): a short segment waits only while an
+    /// earlier short segment is unacknowledged, not while any data is; so the tail of a
+    /// bulk write does not wait a round trip (or a delayed ACK) behind full segments.
     fn send_allowed(&self, len: usize, queued: usize, in_flight: u32) -> bool {
         let full = self.effective_mss();
+        let short_unacked = self.short_end.is_some_and(|end| end.diff(self.snd_una) > 0);
         len >= full
-            || (len == queued && (!self.config.nagle || in_flight == 0))
+            || (len == queued && (!self.config.nagle || in_flight == 0 || !short_unacked))
             || (self.max_snd_wnd > 0 && len as u32 >= self.max_snd_wnd / 2 && in_flight == 0)
     }
 

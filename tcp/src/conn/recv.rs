@@ -105,6 +105,7 @@ impl<A: IpAddress> Connection<'_, A> {
             return;
         }
         self.rcv_fin = None;
+        self.peer_fin_seen = true;
         self.rcv_nxt += 1;
         self.ack.now = true;
         self.events |= Pending::PEER_CLOSED | Pending::READABLE;
