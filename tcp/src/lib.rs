@@ -41,6 +41,7 @@ mod tests;
 
 pub use assembler::Assembler;
 pub use buffer::RingBuffer;
+pub use congestion::{Congestion, CongestionConfig, CongestionControl};
 pub use conn::{Connection, Endpoint};
 pub use flags::TcpFlags;
 pub use isn::IsnGenerator;
@@ -48,6 +49,8 @@ pub use listener::{Listener, ListenerConfig};
 pub use option::{OptionIter, SackBlock, SackBlocks, TcpOption, TcpOptionKind, Timestamps};
 pub use options::{Layout, OptionSet, Options, TcpOptions, MAX_OPTIONS_LEN};
 pub use repr::Repr;
+pub use rtt::{RttConfig, RttEstimator};
+pub use scoreboard::Scoreboard;
 pub use segment::{Packet, Segment, HEADER_LEN, MAX_HEADER_LEN};
 pub use seq::SeqNumber;
 pub use syncookie::SynCookies;
