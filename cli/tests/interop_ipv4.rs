@@ -118,6 +118,18 @@ impl Host {
     /// Stops the host with SIGTERM (as an operator would), checks it exits 0 within 5 s,
     /// and returns its log and final counters.
     fn stop(mut self) -> Stopped {
+        self.stop_inner()
+    }
+
+    /// Stops the host, then reads its capture: stopping first flushes the recording, so
+    /// the last frames sent are in it (reading while it runs races with the recorder).
+    fn stop_with_frames(mut self) -> (Stopped, Vec<(bool, Vec<u8>)>) {
+        let stopped = self.stop_inner();
+        let frames = self.frames();
+        (stopped, frames)
+    }
+
+    fn stop_inner(&mut self) -> Stopped {
         let mut child = self.child.take().expect("running");
         let _ =
             std::process::Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
@@ -266,7 +278,7 @@ fn rfc791_3_2_ping_above_the_mtu_fragments_both_ways() {
     }
     // Each 3008-byte ICMP message is 3 fragments at MTU 1500, each 8008-byte one 6: the
     // kernel's requests and unet's replies alike.
-    let frames = host.frames();
+    let (s, frames) = host.stop_with_frames();
     let count = |from_unet: bool| {
         frames
             .iter()
@@ -278,7 +290,6 @@ fn rfc791_3_2_ping_above_the_mtu_fragments_both_ways() {
     let (kernel_frags, unet_frags) = (count(false), count(true));
     assert_eq!((kernel_frags, unet_frags), (27, 27), "fragments kernel→unet, unet→kernel");
     assert!(frames.iter().all(|(_, f)| f.len() <= 1514), "a frame above the MTU");
-    let s = host.stop();
     assert_eq!((s.counter("rx_reassembled"), s.counter("tx_fragmented")), (6, 6), "{}", s.log);
 }
 
@@ -338,7 +349,7 @@ fn rfc768_udp_echo_with_socat_and_above_the_mtu() {
     let sizes = ["0", "1", "100", "1472", "1473", "3000", "8000", "20000", "65507"];
     let out = python(&ns, UDP_ECHO_CLIENT, &sizes);
     assert_eq!(out.lines().count(), sizes.len(), "{out}");
-    let frames = host.frames();
+    let (s, frames) = host.stop_with_frames();
     let unet_udp_frags = frames
         .iter()
         .filter(|(ours, _)| *ours)
@@ -346,7 +357,6 @@ fn rfc768_udp_echo_with_socat_and_above_the_mtu() {
         .filter(|ip| ip.protocol == 17 && ip.fragment)
         .count();
     assert!(unet_udp_frags >= 2 + 3 + 6 + 14 + 45, "unet sent {unet_udp_frags} UDP fragments");
-    let s = host.stop();
     assert_eq!(s.counter("udp_bad_checksum"), 0, "{}", s.log);
     assert_eq!(s.counter("rx_udp_delivered"), 1 + sizes.len() as u64, "{}", s.log);
 }
@@ -391,7 +401,7 @@ fn rfc1122_4_1_3_1_kernel_socket_sees_port_unreachable_but_not_for_broadcast() {
     let out = python(&ns, PORT_UNREACHABLE_CLIENT, &[]);
     assert_eq!(out, "unicast: refused\nbroadcast: silence\n");
     // The capture agrees: one ICMP error from unet, about the unicast datagram.
-    let frames = host.frames();
+    let (s, frames) = host.stop_with_frames();
     let errors: Vec<std::net::Ipv4Addr> = frames
         .iter()
         .filter(|(ours, _)| *ours)
@@ -403,7 +413,6 @@ fn rfc1122_4_1_3_1_kernel_socket_sees_port_unreachable_but_not_for_broadcast() {
         })
         .collect();
     assert_eq!(errors, vec![std::net::Ipv4Addr::new(192, 0, 2, 2)]);
-    let s = host.stop();
     assert_eq!(s.counter("udp_no_socket"), 2, "{}", s.log);
     assert_eq!(s.counter("tx_icmp_errors"), 1, "{}", s.log);
 }

@@ -48,7 +48,7 @@ pub mod tap;
 pub mod tee;
 
 #[cfg(all(feature = "std", unix))]
-pub use host::{run, Clock, RunStats, Runner};
+pub use host::{run, Clock, RunStats, Runner, DEFAULT_ANSWER_EVERY};
 #[cfg(feature = "std")]
 pub use memory::{
     LinkFaults, LinkStats, MirroredFrame, Port, PortId, Switch, SwitchConfig, SwitchStats,

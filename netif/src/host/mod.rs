@@ -6,7 +6,7 @@ mod runner;
 mod sys;
 
 pub use clock::Clock;
-pub use runner::{run, RunStats, Runner};
+pub use runner::{run, RunStats, Runner, DEFAULT_ANSWER_EVERY};
 
 #[cfg(doc)]
 use unet_core::FrameMachine;
