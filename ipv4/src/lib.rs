@@ -36,6 +36,10 @@ extern crate alloc;
 #[cfg(any(feature = "std", test))]
 extern crate std;
 
+// First, so that its `view!` macro is in scope in the modules below.
+#[macro_use]
+mod view;
+
 pub mod fragment;
 pub mod icmp;
 pub mod igmp;

@@ -23,6 +23,8 @@ use core::net::Ipv4Addr;
 use bitflags::bitflags;
 use unet_core::{checksum, IpProtocol, WireError};
 
+use crate::view;
+
 /// Length of the header without options (IHL = 5).
 pub const HEADER_LEN: usize = 20;
 /// Longest header: IHL = 15, that is 40 bytes of options (RFC 791 §3.1).
@@ -30,18 +32,18 @@ pub const MAX_HEADER_LEN: usize = 60;
 /// Longest room for options.
 pub const MAX_OPTIONS_LEN: usize = MAX_HEADER_LEN - HEADER_LEN;
 
+/// Where each fixed field starts (RFC 791 §3.1).
 mod field {
-    use core::ops::Range;
     pub const VER_IHL: usize = 0;
     pub const TOS: usize = 1;
-    pub const LENGTH: Range<usize> = 2..4;
-    pub const IDENT: Range<usize> = 4..6;
-    pub const FLG_OFF: Range<usize> = 6..8;
+    pub const LENGTH: usize = 2;
+    pub const IDENT: usize = 4;
+    pub const FLG_OFF: usize = 6;
     pub const TTL: usize = 8;
     pub const PROTOCOL: usize = 9;
-    pub const CHECKSUM: Range<usize> = 10..12;
-    pub const SRC: Range<usize> = 12..16;
-    pub const DST: Range<usize> = 16..20;
+    pub const CHECKSUM: usize = 10;
+    pub const SRC: usize = 12;
+    pub const DST: usize = 16;
 }
 
 bitflags! {
@@ -61,18 +63,13 @@ bitflags! {
 /// The mask of the 13-bit fragment offset inside the flags/offset word.
 const OFFSET_MASK: u16 = 0x1fff;
 
-/// A view of an IPv4 packet (header, options and payload) over a buffer.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Packet<T: AsRef<[u8]>> {
-    buffer: T,
+view! {
+    /// A view of an IPv4 packet (header, options and payload) over a buffer.
+    pub struct Packet;
+    unchecked = "Wraps `buffer` without any check; accessors may panic on short buffers.";
 }
 
 impl<T: AsRef<[u8]>> Packet<T> {
-    /// Wraps `buffer` without any check; accessors may panic on short buffers.
-    pub const fn new_unchecked(buffer: T) -> Packet<T> {
-        Packet { buffer }
-    }
-
     /// Wraps `buffer` after checking every length the accessors rely on.
     ///
     /// - fewer than 20 bytes, or fewer than IHL × 4, or fewer than Total Length:
@@ -87,7 +84,7 @@ impl<T: AsRef<[u8]>> Packet<T> {
         if total < packet.header_len() {
             return Err(WireError::BadLength);
         }
-        if total > packet.buffer.as_ref().len() {
+        if total > packet.bytes().len() {
             return Err(WireError::Truncated);
         }
         Ok(packet)
@@ -97,11 +94,9 @@ impl<T: AsRef<[u8]>> Packet<T> {
     /// must be present: for the datagram an ICMP error quotes (RFC 792), whose payload is
     /// cut after its first bytes. [`payload`](Packet::payload) then returns what is there.
     pub fn new_checked_header(buffer: T) -> Result<Packet<T>, WireError> {
-        let packet = Packet { buffer };
-        let len = packet.buffer.as_ref().len();
-        if len < HEADER_LEN {
-            return Err(WireError::Truncated);
-        }
+        view::at_least(buffer.as_ref(), HEADER_LEN)?;
+        let packet = Packet::new_unchecked(buffer);
+        let len = packet.bytes().len();
         if packet.version() != 4 {
             return Err(WireError::BadVersion);
         }
@@ -114,18 +109,8 @@ impl<T: AsRef<[u8]>> Packet<T> {
         Ok(packet)
     }
 
-    /// Gives the buffer back.
-    pub fn into_inner(self) -> T {
-        self.buffer
-    }
-
-    fn bytes(&self) -> &[u8] {
-        self.buffer.as_ref()
-    }
-
-    fn be16(&self, r: core::ops::Range<usize>) -> u16 {
-        let b = &self.bytes()[r];
-        u16::from_be_bytes([b[0], b[1]])
+    fn be16(&self, at: usize) -> u16 {
+        view::be16(self.bytes(), at)
     }
 
     /// Version field (4 for IPv4).
@@ -216,14 +201,12 @@ impl<T: AsRef<[u8]>> Packet<T> {
 
     /// Source address.
     pub fn src_addr(&self) -> Ipv4Addr {
-        let b = &self.bytes()[field::SRC];
-        Ipv4Addr::new(b[0], b[1], b[2], b[3])
+        view::ipv4_addr(self.bytes(), field::SRC)
     }
 
     /// Destination address.
     pub fn dst_addr(&self) -> Ipv4Addr {
-        let b = &self.bytes()[field::DST];
-        Ipv4Addr::new(b[0], b[1], b[2], b[3])
+        view::ipv4_addr(self.bytes(), field::DST)
     }
 
     /// The whole header, options included.
@@ -252,12 +235,8 @@ impl<T: AsRef<[u8]>> Packet<T> {
 }
 
 impl<T: AsRef<[u8]> + AsMut<[u8]>> Packet<T> {
-    fn bytes_mut(&mut self) -> &mut [u8] {
-        self.buffer.as_mut()
-    }
-
-    fn set_be16(&mut self, r: core::ops::Range<usize>, v: u16) {
-        self.bytes_mut()[r].copy_from_slice(&v.to_be_bytes());
+    fn set_be16(&mut self, at: usize, v: u16) {
+        view::set_be16(self.bytes_mut(), at, v)
     }
 
     /// Sets the version field.
@@ -338,12 +317,12 @@ impl<T: AsRef<[u8]> + AsMut<[u8]>> Packet<T> {
 
     /// Sets the source address.
     pub fn set_src_addr(&mut self, addr: Ipv4Addr) {
-        self.bytes_mut()[field::SRC].copy_from_slice(&addr.octets())
+        view::set_ipv4_addr(self.bytes_mut(), field::SRC, addr)
     }
 
     /// Sets the destination address.
     pub fn set_dst_addr(&mut self, addr: Ipv4Addr) {
-        self.bytes_mut()[field::DST].copy_from_slice(&addr.octets())
+        view::set_ipv4_addr(self.bytes_mut(), field::DST, addr)
     }
 
     /// The options, writable.
@@ -376,25 +355,5 @@ impl<T: AsRef<[u8]> + AsMut<[u8]>> Packet<T> {
         let start = self.header_len();
         let end = usize::from(self.total_len()).min(self.bytes().len());
         self.bytes_mut().get_mut(start..end).unwrap_or(&mut [])
-    }
-}
-
-impl<T: AsRef<[u8]>> AsRef<[u8]> for Packet<T> {
-    fn as_ref(&self) -> &[u8] {
-        self.buffer.as_ref()
-    }
-}
-
-impl<T: AsRef<[u8]> + AsMut<[u8]>> AsMut<[u8]> for Packet<T> {
-    fn as_mut(&mut self) -> &mut [u8] {
-        self.buffer.as_mut()
-    }
-}
-
-impl<'a, T: AsRef<[u8]> + ?Sized> Packet<&'a T> {
-    /// The whole buffer with the buffer's lifetime (not the view's), so that a `Repr`
-    /// parsed from a borrowed view can outlive the view.
-    pub fn as_slice(&self) -> &'a [u8] {
-        T::as_ref(self.buffer)
     }
 }

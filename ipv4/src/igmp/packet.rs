@@ -12,6 +12,8 @@ use core::net::Ipv4Addr;
 
 use unet_core::{checksum, WireError};
 
+use crate::view;
+
 /// Length of the part every IGMP message has.
 pub const HEADER_LEN: usize = 8;
 /// Length of a version 3 query without sources.
@@ -34,75 +36,54 @@ impl Type {
     pub const V3_REPORT: Type = Type(0x22);
 }
 
-/// A view of an IGMP message over a buffer holding exactly the message (the IP payload).
-///
-/// The version 3 accessors read 0 (or an empty slice) where the message is too short to
-/// hold their field, so no accessor panics after [`new_checked`](Packet::new_checked).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Packet<T: AsRef<[u8]>> {
-    buffer: T,
+view! {
+    /// A view of an IGMP message over a buffer holding exactly the message (the IP payload).
+    ///
+    /// The version 3 accessors read 0 (or an empty slice) where the message is too short to
+    /// hold their field, so no accessor panics after [`new_checked`](Packet::new_checked).
+    pub struct Packet;
+    unchecked = "Wraps `buffer` without checks; the fixed accessors panic if it is under 8 bytes.";
 }
 
 impl<T: AsRef<[u8]>> Packet<T> {
-    /// Wraps `buffer` without checks; the fixed accessors panic if it is under 8 bytes.
-    pub const fn new_unchecked(buffer: T) -> Packet<T> {
-        Packet { buffer }
-    }
-
     /// Wraps `buffer`, which must hold the 8-byte header ([`WireError::Truncated`]).
     pub fn new_checked(buffer: T) -> Result<Packet<T>, WireError> {
-        if buffer.as_ref().len() < HEADER_LEN {
-            return Err(WireError::Truncated);
-        }
-        Ok(Packet { buffer })
-    }
-
-    /// Gives the buffer back.
-    pub fn into_inner(self) -> T {
-        self.buffer
-    }
-
-    fn b(&self) -> &[u8] {
-        self.buffer.as_ref()
+        view::at_least(buffer.as_ref(), HEADER_LEN)?;
+        Ok(Packet::new_unchecked(buffer))
     }
 
     fn byte(&self, at: usize) -> u8 {
-        self.b().get(at).copied().unwrap_or(0)
-    }
-
-    fn be16(&self, at: usize) -> u16 {
-        u16::from_be_bytes([self.byte(at), self.byte(at + 1)])
+        self.bytes().get(at).copied().unwrap_or(0)
     }
 
     /// Length of the message (the whole buffer).
     pub fn len(&self) -> usize {
-        self.b().len()
+        self.bytes().len()
     }
 
     /// True for an empty buffer (never after `new_checked`).
     pub fn is_empty(&self) -> bool {
-        self.b().is_empty()
+        self.bytes().is_empty()
     }
 
     /// Message type.
     pub fn msg_type(&self) -> Type {
-        Type(self.b()[0])
+        Type(self.bytes()[0])
     }
 
     /// Max Resp Code (queries; "unused" and zero in reports).
     pub fn max_resp_code(&self) -> u8 {
-        self.b()[1]
+        self.bytes()[1]
     }
 
     /// Checksum as found in the message.
     pub fn checksum(&self) -> u16 {
-        self.be16(2)
+        view::be16_or_zero(self.bytes(), 2)
     }
 
     /// Group Address (bytes 4–7) of queries, version 1/2 reports and leaves.
     pub fn group_addr(&self) -> Ipv4Addr {
-        let b = self.b();
-        Ipv4Addr::new(b[4], b[5], b[6], b[7])
+        view::ipv4_addr(self.bytes(), 4)
     }
 
     /// Version 3 query: Suppress Router-Side Processing flag (RFC 3376 §4.1.5).
@@ -122,62 +103,42 @@ impl<T: AsRef<[u8]>> Packet<T> {
 
     /// Version 3 query: Number of Sources.
     pub fn num_sources(&self) -> u16 {
-        self.be16(10)
+        view::be16_or_zero(self.bytes(), 10)
     }
 
     /// Version 3 query: everything after byte 12 (the sources, then any additional data
     /// RFC 3376 §4.1.10 says to ignore).
     pub fn query_sources(&self) -> &[u8] {
-        self.b().get(V3_QUERY_LEN..).unwrap_or(&[])
+        self.bytes().get(V3_QUERY_LEN..).unwrap_or(&[])
     }
 
     /// Version 3 report: Number of Group Records (bytes 6–7).
     pub fn num_group_records(&self) -> u16 {
-        self.be16(6)
+        view::be16_or_zero(self.bytes(), 6)
     }
 
     /// Version 3 report: everything after byte 8 (the group records).
     pub fn group_records(&self) -> &[u8] {
-        self.b().get(HEADER_LEN..).unwrap_or(&[])
+        self.bytes().get(HEADER_LEN..).unwrap_or(&[])
     }
 
     /// True when the checksum over the whole message verifies (RFC 3376 §4.1.2: "the
     /// entire IP payload").
     pub fn verify_checksum(&self) -> bool {
-        checksum::verify(self.b())
+        checksum::verify(self.bytes())
     }
 }
 
 impl<T: AsRef<[u8]> + AsMut<[u8]>> Packet<T> {
     /// Sets the checksum field as given.
     pub fn set_checksum(&mut self, value: u16) {
-        self.buffer.as_mut()[2..4].copy_from_slice(&value.to_be_bytes())
+        view::set_be16(self.bytes_mut(), 2, value)
     }
 
     /// Computes the checksum over the whole buffer and writes it.
     pub fn fill_checksum(&mut self) {
         self.set_checksum(0);
-        let c = checksum::checksum(self.b());
+        let c = checksum::checksum(self.bytes());
         self.set_checksum(c)
-    }
-}
-
-impl<T: AsRef<[u8]>> AsRef<[u8]> for Packet<T> {
-    fn as_ref(&self) -> &[u8] {
-        self.buffer.as_ref()
-    }
-}
-
-impl<T: AsRef<[u8]> + AsMut<[u8]>> AsMut<[u8]> for Packet<T> {
-    fn as_mut(&mut self) -> &mut [u8] {
-        self.buffer.as_mut()
-    }
-}
-
-impl<'a, T: AsRef<[u8]> + ?Sized> Packet<&'a T> {
-    /// The whole buffer with the buffer's lifetime (not the view's), so that a `Repr`
-    /// parsed from a borrowed view can outlive the view.
-    pub fn as_slice(&self) -> &'a [u8] {
-        T::as_ref(self.buffer)
     }
 }
