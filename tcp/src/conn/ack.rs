@@ -48,7 +48,10 @@ impl<A: IpAddress> Connection<'_, A> {
                 && payload_len == 0
                 && !repr.flags.intersects(TcpFlags::SYN | TcpFlags::FIN)
                 && window == self.snd_wnd
-                && self.snd_max != self.snd_una;
+                && self.snd_max != self.snd_una
+                // Answers to zero-window probes repeat themselves too; they are no sign
+                // of loss.
+                && window != 0;
             if duplicate {
                 self.counters.dup_acks += 1;
                 self.on_duplicate_ack(now, opts);
@@ -79,11 +82,11 @@ impl<A: IpAddress> Connection<'_, A> {
 
     /// SND.UNA advances by `acked` to `ack`.
     fn take_ack(&mut self, now: Instant, ack: crate::seq::SeqNumber, acked: u32) {
-        let mut left = acked as usize;
-        // The SYN's sequence number (SYN-RECEIVED → ESTABLISHED) holds no data.
-        if self.snd_una == self.iss {
-            left = left.saturating_sub(1);
-        }
+        // The SYN's sequence number (SYN-RECEIVED → ESTABLISHED) holds no data, and does
+        // not open the congestion window.
+        let syn = u32::from(self.snd_una == self.iss);
+        let acked_data = acked.saturating_sub(syn);
+        let left = acked_data as usize;
         let data = self.tx.dequeue_allocated(left);
         if left > data {
             // Beyond the data: our FIN is acknowledged.
@@ -102,7 +105,9 @@ impl<A: IpAddress> Connection<'_, A> {
         if data > 0 {
             self.events |= Pending::WRITABLE;
         }
-        self.on_new_ack(now, ack, acked);
+        if acked_data > 0 {
+            self.on_new_ack(now, ack, acked_data);
+        }
         // RFC 6298 §5.2/§5.3: stop the timer when everything is acknowledged, restart it
         // otherwise.
         if self.snd_una == self.snd_max {

@@ -157,9 +157,11 @@ impl<'a, A: IpAddress> Connection<'a, A> {
             self.restart_after_idle(now);
         }
         let mut len = queued.min(usable).min(max_payload);
+        let mut probe = false;
         if self.probe_due && len == 0 && queued > 0 {
             // Zero-window probe (RFC 9293 §3.8.6.1): one byte past the window.
             len = 1;
+            probe = true;
             self.counters.window_probes += 1;
         }
         self.probe_due = false;
@@ -170,7 +172,12 @@ impl<'a, A: IpAddress> Connection<'a, A> {
             }
             return None;
         }
-        if len > 0 && !fin && !retransmission && !self.send_allowed(len, queued, in_flight) {
+        if len > 0
+            && !fin
+            && !retransmission
+            && !probe
+            && !self.send_allowed(len, queued, in_flight)
+        {
             return None;
         }
         let seq = self.snd_nxt;
@@ -182,8 +189,12 @@ impl<'a, A: IpAddress> Connection<'a, A> {
             flags |= TcpFlags::PSH;
         }
         let t = self.data_segment(now, seq, len, flags);
-        if len < self.effective_mss() && !retransmission {
+        if len < self.effective_mss() && !retransmission && !probe {
             self.short_end = Some(seq + len as u32);
+        }
+        if self.snd_max == self.snd_una {
+            // Something is outstanding from now on: the user timeout counts from here.
+            self.timers.start_progress(now);
         }
         self.snd_nxt = seq + (len as u32 + u32::from(fin));
         if self.snd_nxt.diff(self.snd_max) > 0 {
@@ -241,8 +252,8 @@ impl<'a, A: IpAddress> Connection<'a, A> {
         self.addressed(repr)
     }
 
-    /// A pure ACK, when one is owed (immediately, or a delayed one whose time came), or
-    /// a window update is worth sending, or a keep-alive probe is due.
+    /// A pure ACK, when one is owed (immediately, a delayed one whose time came, or a
+    /// window update), or a keep-alive probe is due.
     fn transmit_ack(&mut self, now: Instant) -> Option<Transmit<A>> {
         if !self.state.is_synchronized() && self.state != State::SynReceived {
             return None;
@@ -255,8 +266,9 @@ impl<'a, A: IpAddress> Connection<'a, A> {
             self.counters.segments_out += 1;
             return Some(self.addressed(repr));
         }
+        // (Window updates after reads set `ack.now`: see `recv`.)
         let delayed_due = self.ack.deadline.is_some_and(|d| d <= now);
-        if !(self.ack.now || delayed_due || self.window_update_due()) {
+        if !(self.ack.now || delayed_due) {
             return None;
         }
         let repr = self.header(now, self.snd_nxt, TcpFlags::ACK);

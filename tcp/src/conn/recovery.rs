@@ -18,10 +18,12 @@ impl<'a, A: IpAddress> Connection<'a, A> {
         self.snd_max.diff(self.snd_una).max(0) as u32
     }
 
-    /// The congestion window for the send decision, with RFC 3042's allowance for new
-    /// segments on the first two duplicate ACKs.
+    /// The congestion window for the send decision, widened by RFC 3042's allowance:
+    /// on the first two duplicate ACKs, that much new data may go beyond what is in
+    /// flight (the allowance already keeps FlightSize within cwnd + 2*SMSS).
     pub(super) fn cwnd_limit(&self) -> u32 {
-        self.cc.cwnd().saturating_add(self.limited_transmit)
+        let allowed = self.flight_size().saturating_add(self.limited_transmit);
+        self.cc.cwnd().max(if self.limited_transmit > 0 { allowed } else { 0 })
     }
 
     /// An ACK advanced SND.UNA by `acked` to `ack`.

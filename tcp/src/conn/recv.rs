@@ -170,7 +170,7 @@ impl<A: IpAddress> Connection<'_, A> {
     /// can move by at least min(buffer / 2, MSS); otherwise the previous edge is kept
     /// (never moved left: shrinking the window is discouraged, §3.8.6).
     pub(super) fn window_to_advertise(&mut self) -> u16 {
-        let free = self.rx.window() as u32;
+        let free = self.receive_room();
         let edge = self.rcv_nxt + free;
         let step = ((self.rx.capacity() / 2) as u32).min(u32::from(self.config.mss)).max(1);
         let old = self.rcv_adv.diff(self.rcv_nxt).max(0) as u32;
@@ -183,13 +183,20 @@ impl<A: IpAddress> Connection<'_, A> {
         field as u16
     }
 
+    /// The window we could offer now: the free buffer, up to what the window field can
+    /// carry with our shift.
+    fn receive_room(&self) -> u32 {
+        let max = u32::from(u16::MAX) << self.rcv_wscale;
+        (self.rx.window().min(u32::MAX as usize) as u32).min(max)
+    }
+
     /// True when reading freed enough room that a window update is worth a segment
     /// (RFC 9293 §3.8.6.2.2: the same threshold as the right edge itself).
     pub(super) fn window_update_due(&self) -> bool {
         if !self.state.may_receive() || !self.state.is_synchronized() {
             return false;
         }
-        let edge = self.rcv_nxt + self.rx.window() as u32;
+        let edge = self.rcv_nxt + self.receive_room();
         let step = ((self.rx.capacity() / 2) as u32).min(u32::from(self.config.mss)).max(1);
         let scaled = 1u32 << self.rcv_wscale;
         edge.diff(self.rcv_adv) >= step.max(scaled) as i32

@@ -115,6 +115,11 @@ impl Runner {
             while let Some(t) = c.poll_transmit(now) {
                 let w = wire(c, &t);
                 self.out.push_back((now, w));
+                assert!(
+                    self.out.len() < 10_000,
+                    "runaway transmit: {}",
+                    render(&w_last(&self.out))
+                );
             }
         }
     }
@@ -380,6 +385,10 @@ impl Runner {
         }
         Ok(())
     }
+}
+
+fn w_last(out: &VecDeque<(Instant, Wire)>) -> Wire {
+    out.back().map(|(_, w)| w.clone()).expect("a segment")
 }
 
 /// The segment an inbound line describes, and its data.
