@@ -68,6 +68,9 @@ fuzz_target!(|data: &[u8]| {
         fragment_buffer: (&mut frag[..]).into(),
         multicast_groups: (&mut groups[..]).into(),
         udp_sockets: (&mut sockets[..]).into(),
+        // TCP has its own target (stack_tcp.rs): no TCP sockets here.
+        tcp_connections: (&mut [][..]).into(),
+        tcp_listeners: (&mut [][..]).into(),
     };
     let mut config = Config::new(ME).with_ipv4("192.0.2.1/24".parse().unwrap());
     config.gateway = Some(Ipv4Addr::new(192, 0, 2, 254));

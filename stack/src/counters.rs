@@ -146,6 +146,51 @@ counters! {
     /// The socket's receive buffer was full.
     udp_socket_full,
 
+    // --- TCP ---
+    /// TCP segments received (before any check).
+    tcp_segments_in,
+    /// TCP segments sent (connections, listeners and the stack's RSTs).
+    tcp_segments_out,
+    /// RSTs sent for segments that reached no socket (RFC 9293 §3.10.7.1).
+    tcp_rsts_sent,
+    /// Connections opened by `tcp_connect`.
+    tcp_connects,
+    /// Connections made by listeners (handshakes completed).
+    tcp_accepted,
+    /// TIME-WAIT connections whose slot was taken by a new connection because every slot
+    /// was busy (the oldest TIME-WAIT first).
+    tcp_time_wait_recycled,
+    /// TCP segment shorter than its header or with bad options.
+    tcp_malformed,
+    /// TCP checksum mismatch (RFC 9293 §3.1): dropped before anything else looks at it.
+    tcp_bad_checksum,
+    /// TCP segment to a broadcast or multicast address (RFC 1122 §4.2.3.10: TCP is
+    /// unicast; no RST either).
+    tcp_not_unicast,
+    /// TCP segment for no connection and no listener (answered with a RST unless it is
+    /// one, RFC 9293 §3.10.7.1).
+    tcp_no_socket,
+    /// RST for a segment to no socket not sent: the rate limit said no.
+    tcp_rst_rate_limited,
+    /// A connection's segment it did not accept (unacceptable, PAWS, challenge ACK…: the
+    /// connection's own counters say which).
+    tcp_segment_rejected,
+    /// Segment to a listening port the listener dropped (RST to it, no SYN nor ACK, SYN
+    /// queue full without cookies, its rate limits…: the listener's counters say which).
+    tcp_listener_dropped,
+    /// Handshake-completing ACK dropped: no connection slot free (nor in TIME-WAIT).
+    tcp_no_connection_slot,
+    /// Handshake-completing ACK dropped: the listener's accept backlog is full.
+    tcp_accept_backlog_full,
+    /// A segment the stack had to send (RST, SYN-ACK, listener ACK) found its queue full.
+    tcp_control_queue_full,
+    /// ICMP error about a TCP segment ignored after RFC 5927's checks (its sequence
+    /// number is not in flight, or no half-open entry has it).
+    tcp_icmp_ignored,
+    /// Connection or listener slots released without an allocator to renew their buffers:
+    /// they cannot be used again (see the `tcp_sockets` module docs).
+    tcp_slots_spent,
+
     // --- transmit ---
     /// Outgoing packet dropped because its next hop did not answer ARP.
     tx_neighbor_failed,
@@ -193,6 +238,12 @@ fn is_total(name: &str) -> bool {
             | "tx_icmp_errors"
             | "tx_fragmented"
             | "rx_reassembled"
+            | "tcp_segments_in"
+            | "tcp_segments_out"
+            | "tcp_rsts_sent"
+            | "tcp_connects"
+            | "tcp_accepted"
+            | "tcp_time_wait_recycled"
     )
 }
 

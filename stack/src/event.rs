@@ -8,6 +8,7 @@ use unet_ethernet::EthernetAddress;
 use unet_udp::icmp::IcmpErrorKind;
 
 use crate::sockets::SocketHandle;
+use crate::tcp_sockets::{ListenerHandle, TcpEvent, TcpHandle};
 
 /// How many events wait for [`Stack::poll_event`](crate::Stack::poll_event). When the
 /// queue is full the oldest event is dropped (counted in
@@ -67,6 +68,16 @@ pub enum Event {
         /// The other claimant's hardware address.
         other: EthernetAddress,
     },
+    /// Something happened on a TCP connection the application holds.
+    Tcp {
+        /// The connection.
+        handle: TcpHandle,
+        /// What happened.
+        event: TcpEvent,
+    },
+    /// A listener has a connection waiting for
+    /// [`Stack::tcp_accept`](crate::Stack::tcp_accept).
+    TcpAcceptReady(ListenerHandle),
     /// ARP resolution of a next hop failed; the packets waiting for it were dropped
     /// (counted in [`Counters::tx_neighbor_failed`](crate::Counters::tx_neighbor_failed)).
     NeighborUnreachable(Ipv4Addr),
@@ -96,6 +107,8 @@ impl fmt::Display for Event {
                 write!(f, "address {addr} conflicts with {other}")
             }
             Event::NeighborUnreachable(a) => write!(f, "neighbour {a} unreachable"),
+            Event::Tcp { handle, event } => write!(f, "{handle} {event:?}"),
+            Event::TcpAcceptReady(l) => write!(f, "{l} has a connection to accept"),
         }
     }
 }

@@ -120,7 +120,7 @@ impl Core<'_> {
                 self.echo_reply_received(now, d.repr.src, ident, seq_no, data.len());
             }
             _ => match error_kind(&repr) {
-                Some(kind) => self.icmp_error_received(kind, &repr),
+                Some(kind) => self.icmp_error_received(now, kind, &repr),
                 None => bump(&mut self.counters.icmp_ignored),
             },
         }
@@ -188,7 +188,7 @@ impl Core<'_> {
     }
 
     /// RFC 1122 §3.2.2 / §4.1.3.3: hand an error to the transport whose datagram it quotes.
-    fn icmp_error_received(&mut self, kind: IcmpErrorKind, repr: &icmp::Repr<'_>) {
+    fn icmp_error_received(&mut self, now: Instant, kind: IcmpErrorKind, repr: &icmp::Repr<'_>) {
         let Ok(e) = ReceivedError::from_icmp(repr) else {
             return bump(&mut self.counters.icmp_error_unmatched);
         };
@@ -197,6 +197,7 @@ impl Core<'_> {
         }
         let matched = match e.protocol {
             IpProtocol::UDP => self.udp_icmp_error(kind, &e),
+            IpProtocol::TCP => self.tcp_icmp_error(now, kind, &e),
             IpProtocol::ICMP => self.ping_icmp_error(kind, &e),
             _ => false,
         };

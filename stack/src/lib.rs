@@ -40,6 +40,7 @@ mod rx;
 mod sockets;
 mod stack;
 mod storage;
+mod tcp_sockets;
 mod tx;
 mod wire;
 
@@ -51,6 +52,10 @@ pub use link::FLUSH_QUEUE_LEN;
 pub use sockets::SocketHandle;
 pub use stack::Stack;
 pub use storage::Storage;
+pub use tcp_sockets::{
+    ListenerHandle, ListenerSlot, TcpConfig, TcpError, TcpEvent, TcpHandle, TcpInfo, TcpIoError,
+    TcpSlot, TcpStream, TCP_CONTROL_QUEUE_LEN,
+};
 pub use unet_ipv4::igmp::membership::{ALL_ROUTERS, ALL_SYSTEMS};
 pub use unet_ipv4::igmp::MembershipError;
 

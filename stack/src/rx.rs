@@ -230,6 +230,7 @@ impl Core<'_> {
             IpProtocol::ICMP => self.receive_icmp(now, d),
             IpProtocol::IGMP => self.receive_igmp(now, d),
             IpProtocol::UDP => self.receive_udp(now, d),
+            IpProtocol::TCP => self.receive_tcp(now, d),
             _ => {
                 bump(&mut self.counters.ipv4_unknown_protocol);
                 // RFC 1122 §3.2.2.1: a host SHOULD send protocol unreachable.

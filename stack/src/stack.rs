@@ -14,6 +14,8 @@ use unet_ipv4::reassembly::{self, Reassembler};
 use unet_ipv4::route::Ipv4Cidr;
 use unet_udp::UdpTable;
 
+use crate::tcp_sockets::table::TcpTable;
+
 use crate::counters::bump;
 use crate::event::EVENT_QUEUE_LEN;
 use crate::icmp::{IcmpOut, PingSent, ICMP_QUEUE_LEN, PING_TABLE_LEN};
@@ -31,6 +33,9 @@ pub(crate) struct Core<'a> {
     pub link: Link<'a>,
     pub igmp: Membership<'a>,
     pub udp: UdpTable<'a, Ipv4Addr>,
+    pub tcp: TcpTable<'a, Ipv4Addr>,
+    /// The latest time the stack was given (for bookkeeping in calls without one).
+    pub last_now: Instant,
     pub icmp_out: PacketQueue<'a, IcmpOut, ICMP_QUEUE_LEN>,
     pub icmp_limit: TokenBucket,
     pub pings: Vec<PingSent, PING_TABLE_LEN>,
@@ -88,6 +93,8 @@ impl<'a> Stack<'a> {
             ident,
         );
         let udp = UdpTable::new(storage.udp_sockets, &mut rng);
+        let tcp =
+            TcpTable::new(storage.tcp_connections, storage.tcp_listeners, &mut rng, config.mtu());
         let reassembly = Reassembler::new(
             storage.reassembly_slots,
             storage.reassembly_pool,
@@ -103,6 +110,8 @@ impl<'a> Stack<'a> {
             link,
             igmp,
             udp,
+            tcp,
+            last_now: now,
             icmp_out: PacketQueue::new(storage.icmp_buffer),
             icmp_limit: TokenBucket::new(config.icmp_error_interval, config.icmp_error_burst),
             pings: Vec::new(),
@@ -293,6 +302,10 @@ impl Core<'_> {
         if step != Step::Idle {
             return step;
         }
+        let step = self.transmit_tcp(now, buf);
+        if step != Step::Idle {
+            return step;
+        }
         self.transmit_udp(now, buf)
     }
 
@@ -303,6 +316,7 @@ impl Core<'_> {
             self.link.acd.poll_timeout(),
             reassembly.poll_timeout(),
             self.igmp.poll_timeout(),
+            self.tcp.poll_timeout(),
         ]
         .into_iter()
         .flatten()
@@ -313,6 +327,7 @@ impl Core<'_> {
         self.link.cache.handle_timeout(now);
         self.link.pending.handle_timeout(now);
         self.link.acd.handle_timeout(now);
+        self.tcp.handle_timeout(now, &mut self.events, &mut self.counters);
         reassembly.handle_timeout(now);
         // Timeouts are counted in the reassembler's statistics (folded in by `sync_stats`).
         while let Some(reassembly::Event::TimeExceeded { quote }) = reassembly.poll_event() {
@@ -349,6 +364,7 @@ impl Core<'_> {
 
 impl FrameMachine for Stack<'_> {
     fn handle_frame(&mut self, now: Instant, frame: &[u8]) {
+        self.core.last_now = now;
         self.core.handle_timeout(&mut self.reassembly, now);
         self.core.receive_frame(&mut self.reassembly, now, frame);
         self.core.drain_machine_events(now);
@@ -356,6 +372,7 @@ impl FrameMachine for Stack<'_> {
     }
 
     fn poll_transmit(&mut self, now: Instant, buf: &mut [u8]) -> Option<usize> {
+        self.core.last_now = now;
         let n = self.core.transmit(now, buf);
         self.core.sync_stats(&self.reassembly);
         n
@@ -366,6 +383,7 @@ impl FrameMachine for Stack<'_> {
     }
 
     fn handle_timeout(&mut self, now: Instant) {
+        self.core.last_now = now;
         self.core.handle_timeout(&mut self.reassembly, now);
         self.core.sync_stats(&self.reassembly);
     }

@@ -8,6 +8,8 @@ use unet_ipv4::igmp::GroupSlot;
 use unet_ipv4::reassembly::Slot;
 use unet_udp::UdpSocket;
 
+use crate::tcp_sockets::{ListenerSlot, TcpSlot};
+
 /// The storage of a [`Stack`](crate::Stack): every table and byte pool, each bounding one
 /// thing. Borrow arrays (`&mut [T]`, no allocator) or, with the `alloc` feature, give
 /// `Vec`s (see `Storage::with_defaults`, with `alloc`).
@@ -42,6 +44,15 @@ pub struct Storage<'a> {
     pub multicast_groups: ManagedSlice<'a, GroupSlot>,
     /// UDP socket slots (`None` each): the sockets open at once. Suggested: 8.
     pub udp_sockets: ManagedSlice<'a, Option<UdpSocket<'a, Ipv4Addr>>>,
+    /// TCP connection slots, each with its receive and send buffers ([`TcpSlot::new`]):
+    /// the connections open at once, TIME-WAIT and not-yet-accepted ones included (see
+    /// the `tcp_sockets` capacities: a TIME-WAIT connection is recycled when all are busy).
+    /// Suggested: 16 × 64 KiB + 64 KiB.
+    pub tcp_connections: ManagedSlice<'a, TcpSlot<'a, Ipv4Addr>>,
+    /// TCP listener slots, each with its SYN queue and accept backlog
+    /// ([`ListenerSlot::new`]): the ports listened on at once. Suggested: 4 × (64 SYN queue
+    /// entries, 16 backlog entries).
+    pub tcp_listeners: ManagedSlice<'a, ListenerSlot<'a, Ipv4Addr>>,
 }
 
 #[cfg(feature = "alloc")]
@@ -55,8 +66,10 @@ mod defaults {
         /// Owned storage of the suggested sizes: 64 neighbours, 16 pending packets in
         /// 16 KiB, 4 reassembly slots in 4 × 67 KiB (any datagram), 128 KiB of ICMP
         /// queue (an echo reply to the largest ping, 65 515 bytes, fits with room to
-        /// spare, as the kernel answers it), a 65535-byte fragmentation buffer and 16 UDP
-        /// sockets (about 490 KiB).
+        /// spare, as the kernel answers it), a 65535-byte fragmentation buffer, 16 UDP
+        /// sockets (about 490 KiB); 16 TCP connections with 64 KiB receive and send
+        /// buffers each (2 MiB) and 4 TCP listeners with 64 SYN queue and 16 backlog
+        /// entries each.
         pub fn with_defaults() -> Storage<'static> {
             let sockets: Vec<Option<UdpSocket<'static, Ipv4Addr>>> =
                 (0..16).map(|_| None).collect();
@@ -70,7 +83,34 @@ mod defaults {
                 fragment_buffer: vec![0u8; 65535].into(),
                 multicast_groups: vec![GroupSlot::EMPTY; 4].into(),
                 udp_sockets: sockets.into(),
+                tcp_connections: Self::tcp_slots(16, 64 * 1024, 64 * 1024),
+                tcp_listeners: Self::tcp_listener_slots(4, 64, 16),
             }
+        }
+
+        /// `n` TCP connection slots with allocated receive and send buffers of `rx` and
+        /// `tx` bytes.
+        pub fn tcp_slots(
+            n: usize,
+            rx: usize,
+            tx: usize,
+        ) -> ManagedSlice<'static, TcpSlot<'static, Ipv4Addr>> {
+            let slots: Vec<TcpSlot<'static, Ipv4Addr>> =
+                (0..n).map(|_| TcpSlot::new(vec![0u8; rx], vec![0u8; tx])).collect();
+            slots.into()
+        }
+
+        /// `n` TCP listener slots with allocated SYN queues of `syn_queue` entries and
+        /// accept backlogs of `backlog` entries.
+        pub fn tcp_listener_slots(
+            n: usize,
+            syn_queue: usize,
+            backlog: usize,
+        ) -> ManagedSlice<'static, ListenerSlot<'static, Ipv4Addr>> {
+            let slots: Vec<ListenerSlot<'static, Ipv4Addr>> = (0..n)
+                .map(|_| ListenerSlot::new(vec![None; syn_queue], vec![None; backlog]))
+                .collect();
+            slots.into()
         }
     }
 }

@@ -1,6 +1,8 @@
 //! Shared helpers: stacks over leaked storage, crafted frames, output parsing.
 #![allow(dead_code)]
 
+pub mod tcp;
+
 use std::net::Ipv4Addr;
 use std::vec;
 use std::vec::Vec;
@@ -38,6 +40,8 @@ pub fn storage() -> Storage<'static> {
         fragment_buffer: leak(0u8, 65535).into(),
         multicast_groups: leak(GroupSlot::EMPTY, 4).into(),
         udp_sockets: sockets.leak().into(),
+        tcp_connections: Storage::tcp_slots(4, 16 * 1024, 16 * 1024),
+        tcp_listeners: Storage::tcp_listener_slots(2, 16, 4),
     }
 }
 
