@@ -81,6 +81,18 @@ pub fn check_send_len(frame: &[u8], mtu: usize) -> Result<(), NetIfError> {
     }
 }
 
+/// Checks a receive buffer for a link of `mtu` before reading: at least
+/// [`max_frame_len`]`(mtu)`, else [`NetIfError::BufferTooSmall`]. Drivers that cannot tell a
+/// frame's length before reading (the kernel cuts a datagram or a TAP read silently) call
+/// it, so a short buffer is refused whatever is waiting.
+pub fn check_recv_len(buf: &[u8], mtu: usize) -> Result<(), NetIfError> {
+    let needed = max_frame_len(mtu);
+    if buf.len() < needed {
+        return Err(NetIfError::BufferTooSmall { len: buf.len(), needed });
+    }
+    Ok(())
+}
+
 /// A driver a host runner can wait on with poll(2): it has a file descriptor that becomes
 /// readable when a frame arrives.
 #[cfg(all(feature = "std", unix))]
@@ -119,5 +131,18 @@ mod tests {
             Err(NetIfError::FrameTooLong { len: 1519, max: 1518 })
         );
         assert_eq!(max_frame_len(usize::MAX), usize::MAX);
+    }
+
+    #[test]
+    fn recv_buffer_bounds() {
+        assert_eq!(
+            check_recv_len(&[0; 1517], 1500),
+            Err(NetIfError::BufferTooSmall { len: 1517, needed: 1518 })
+        );
+        assert_eq!(check_recv_len(&[0; 1518], 1500), Ok(()));
+        assert_eq!(
+            check_recv_len(&[], usize::MAX),
+            Err(NetIfError::BufferTooSmall { len: 0, needed: usize::MAX })
+        );
     }
 }

@@ -23,12 +23,16 @@
 #![warn(missing_docs)]
 
 mod error;
+#[cfg(all(feature = "std", unix))]
+mod fd;
 mod iface;
 
 pub use error::NetIfError;
 #[cfg(all(feature = "std", unix))]
 pub use iface::Pollable;
-pub use iface::{check_send_len, max_frame_len, NetIf, ETHERNET_HEADER_LEN, VLAN_TAG_LEN};
+pub use iface::{
+    check_recv_len, check_send_len, max_frame_len, NetIf, ETHERNET_HEADER_LEN, VLAN_TAG_LEN,
+};
 
 #[cfg(all(feature = "std", unix))]
 pub mod host;

@@ -30,7 +30,7 @@ use std::time::Duration as StdDuration;
 use unet_core::{Duration, Instant};
 
 use crate::pcap::{CaptureReader, CapturedFrame, LinkType, PcapError};
-use crate::{check_send_len, max_frame_len, NetIf, NetIfError, ETHERNET_HEADER_LEN};
+use crate::{check_recv_len, check_send_len, NetIf, NetIfError, ETHERNET_HEADER_LEN};
 
 /// A frame to replay.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -190,13 +190,11 @@ impl NetIf for PcapReplay {
         self.mtu
     }
 
-    /// The next frame if it is due. A buffer shorter than [`max_frame_len`]`(mtu)` is
-    /// refused, whatever the frame, so behaviour does not depend on the capture.
+    /// The next frame if it is due. A buffer shorter than
+    /// [`max_frame_len`](crate::max_frame_len)`(mtu)` is refused ([`check_recv_len`]),
+    /// whatever the frame, so behaviour does not depend on the capture.
     fn recv(&mut self, buf: &mut [u8]) -> Result<Option<usize>, NetIfError> {
-        let needed = max_frame_len(self.mtu);
-        if buf.len() < needed {
-            return Err(NetIfError::BufferTooSmall { len: buf.len(), needed });
-        }
+        check_recv_len(buf, self.mtu)?;
         let due = match (self.frames.front(), self.now) {
             (Some(f), Some(now)) => f.at <= now,
             (Some(_), None) => true,

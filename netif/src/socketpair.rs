@@ -1,11 +1,10 @@
 //! Two hosts joined by a Unix datagram socket pair: a real, pollable wire inside one
 //! process, for testing the host runner (and two stacks on two threads) without privileges.
 
-use std::io;
 use std::os::unix::io::{AsRawFd, RawFd};
 use std::os::unix::net::UnixDatagram;
 
-use crate::{check_send_len, max_frame_len, NetIf, NetIfError, Pollable};
+use crate::{fd, NetIf, NetIfError, Pollable};
 
 /// One end of a [`SocketPair::new`] link: each datagram is one frame, non-blocking.
 #[derive(Debug)]
@@ -41,30 +40,14 @@ impl NetIf for SocketPair {
     }
 
     /// A datagram longer than the buffer would be cut silently, so buffers shorter than
-    /// [`max_frame_len`]`(mtu)` are refused before reading (sends never exceed it).
+    /// [`max_frame_len`](crate::max_frame_len)`(mtu)` are refused before reading (sends
+    /// never exceed it).
     fn recv(&mut self, buf: &mut [u8]) -> Result<Option<usize>, NetIfError> {
-        let needed = max_frame_len(self.mtu);
-        if buf.len() < needed {
-            return Err(NetIfError::BufferTooSmall { len: buf.len(), needed });
-        }
-        match self.socket.recv(buf) {
-            Ok(n) => Ok(Some(n)),
-            Err(e)
-                if e.kind() == io::ErrorKind::WouldBlock
-                    || e.kind() == io::ErrorKind::Interrupted =>
-            {
-                Ok(None)
-            }
-            Err(e) => Err(e.into()),
-        }
+        fd::recv_frame(buf, self.mtu, |buf| self.socket.recv(buf))
     }
 
     fn send(&mut self, frame: &[u8]) -> Result<(), NetIfError> {
-        check_send_len(frame, self.mtu)?;
-        match self.socket.send(frame) {
-            Ok(_) => Ok(()),
-            Err(e) => Err(e.into()),
-        }
+        fd::send_frame(frame, self.mtu, |frame| self.socket.send(frame))
     }
 }
 

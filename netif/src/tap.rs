@@ -19,7 +19,7 @@ use std::io::{self, Read, Write};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::os::unix::fs::OpenOptionsExt;
 
-use crate::{check_send_len, max_frame_len, NetIf, NetIfError, Pollable};
+use crate::{fd, NetIf, NetIfError, Pollable};
 
 /// Longest interface name, with its NUL (`IFNAMSIZ`).
 const IFNAMSIZ: usize = 16;
@@ -135,8 +135,8 @@ impl Tap {
     }
 
     /// Overrides the MTU read from the device (say, to test a smaller one). Frames longer
-    /// than [`max_frame_len`]`(mtu)` are then refused on send; the kernel's MTU still bounds
-    /// what it sends, so do not set it below the device's.
+    /// than [`max_frame_len`](crate::max_frame_len)`(mtu)` are then refused on send; the
+    /// kernel's MTU still bounds what it sends, so do not set it below the device's.
     pub fn with_mtu(mut self, mtu: usize) -> Tap {
         self.mtu = mtu;
         self
@@ -158,33 +158,15 @@ impl NetIf for Tap {
     }
 
     /// Reads one frame. The kernel cuts a frame longer than the buffer without saying so,
-    /// so a buffer shorter than [`max_frame_len`]`(mtu)` is refused before reading.
+    /// so a buffer shorter than [`max_frame_len`](crate::max_frame_len)`(mtu)` is refused
+    /// before reading.
     fn recv(&mut self, buf: &mut [u8]) -> Result<Option<usize>, NetIfError> {
-        let needed = max_frame_len(self.mtu);
-        if buf.len() < needed {
-            return Err(NetIfError::BufferTooSmall { len: buf.len(), needed });
-        }
-        match self.file.read(buf) {
-            Ok(0) => Ok(None),
-            Ok(n) => Ok(Some(n)),
-            Err(e)
-                if e.kind() == io::ErrorKind::WouldBlock
-                    || e.kind() == io::ErrorKind::Interrupted =>
-            {
-                Ok(None)
-            }
-            Err(e) => Err(e.into()),
-        }
+        fd::recv_frame(buf, self.mtu, |buf| self.file.read(buf))
     }
 
     /// Writes one frame; a TAP write is all or nothing.
     fn send(&mut self, frame: &[u8]) -> Result<(), NetIfError> {
-        check_send_len(frame, self.mtu)?;
-        match self.file.write(frame) {
-            Ok(n) if n == frame.len() => Ok(()),
-            Ok(_) => Err(NetIfError::Io),
-            Err(e) => Err(e.into()),
-        }
+        fd::send_frame(frame, self.mtu, |frame| self.file.write(frame))
     }
 }
 
