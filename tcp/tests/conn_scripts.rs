@@ -45,6 +45,7 @@ scripts! {
     rfc5961_7_challenge_ack_rate_limit
     rfc6298_5_7_syn_retransmission_limit
     rfc6298_5_retransmission_backoff
+    rfc6675_5_sack_loss_recovery
     rfc7323_1_3_window_scale_not_negotiated
     rfc7323_2_window_scale
     rfc7323_5_3_paws

@@ -34,6 +34,7 @@ impl<A: IpAddress> Connection<'_, A> {
         }
         let acked = ack.diff(self.snd_una);
         let window = u32::from(repr.window_len) << self.snd_wscale;
+        let newly_sacked = if acked >= 0 { self.on_sack_blocks(ack, &opts.sack_blocks) } else { 0 };
         if acked > 0 {
             self.sample_rtt(now, repr, true);
             self.take_ack(now, ack, acked as u32);
@@ -44,19 +45,26 @@ impl<A: IpAddress> Connection<'_, A> {
             }
             // RFC 5681 §2's duplicate ACK: nothing new acknowledged, no data, no SYN or
             // FIN, the same window, and data outstanding.
+            // With SACK, RFC 6675 §2: an ACK that SACKs new data is a duplicate whatever
+            // else it carries.
             let duplicate = acked == 0
-                && payload_len == 0
-                && !repr.flags.intersects(TcpFlags::SYN | TcpFlags::FIN)
-                && window == self.snd_wnd
                 && self.snd_max != self.snd_una
-                // Answers to zero-window probes repeat themselves too; they are no sign
-                // of loss.
-                && window != 0;
+                && if self.sack_ok {
+                    newly_sacked > 0
+                } else {
+                    payload_len == 0
+                        && !repr.flags.intersects(TcpFlags::SYN | TcpFlags::FIN)
+                        && window == self.snd_wnd
+                        // Answers to zero-window probes repeat themselves too; they are
+                        // no sign of loss.
+                        && window != 0
+                };
             if duplicate {
                 self.counters.dup_acks += 1;
-                self.on_duplicate_ack(now, opts);
+                self.on_duplicate_ack(now);
             }
         }
+        self.check_sack_loss(now);
         // RFC 9293 §3.10.7.4: update the window if the segment is newer than the one that
         // last set it.
         if acked >= 0 {

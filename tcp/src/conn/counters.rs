@@ -20,6 +20,10 @@ pub struct Counters {
     pub timeouts: u64,
     /// Fast retransmits (RFC 5681 §3.2, RFC 6675 §5).
     pub fast_retransmits: u64,
+    /// D-SACKs received (RFC 2883): the peer got a segment twice.
+    pub dsacks_received: u64,
+    /// D-SACKs sent (RFC 2883): we got a segment twice.
+    pub dsacks_sent: u64,
     /// Duplicate ACKs received (RFC 5681 §2).
     pub dup_acks: u64,
     /// Segments failing the acceptability test (RFC 9293 §3.10.7.4).

@@ -9,7 +9,7 @@ use super::error::Error;
 use super::event::Pending;
 use super::state::State;
 use super::{Connection, TsState};
-use crate::congestion::Congestion;
+use crate::congestion::{Congestion, CongestionControl, RecoveryMode};
 use crate::flags::TcpFlags;
 use crate::options::OptionSet;
 use crate::repr::Repr;
@@ -45,6 +45,9 @@ impl<A: IpAddress> Connection<'_, A> {
         // The congestion controller starts now that SMSS is known (RFC 6928's initial
         // window depends on it).
         self.cc = Congestion::new(self.config.congestion, self.effective_mss() as u32);
+        if self.sack_ok {
+            self.cc.set_mode(RecoveryMode::Sack);
+        }
     }
 
     /// A SYN arrived (passive open, or simultaneous open from SYN-SENT): SYN-RECEIVED, and

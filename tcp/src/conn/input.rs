@@ -90,6 +90,14 @@ impl<A: IpAddress> Connection<'_, A> {
                 if !flags.contains(TcpFlags::RST) {
                     self.ack.now = true;
                 }
+                let old = (seq + payload.len() as u32).diff(self.rcv_nxt) <= 0;
+                if self.sack_ok && !payload.is_empty() && old {
+                    // A duplicate: report it in a D-SACK block (RFC 2883 §4), so the peer
+                    // can tell a spurious retransmission.
+                    let right = seq + payload.len() as u32;
+                    self.dsack = Some(crate::option::SackBlock { left: seq, right });
+                    self.counters.dsacks_sent += 1;
+                }
                 self.counters.unacceptable += 1;
                 return Err(Error::Unacceptable);
             }

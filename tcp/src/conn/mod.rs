@@ -57,7 +57,9 @@ use unet_core::{Duration, Instant, IpAddress, TokenBucket};
 use crate::assembler::Assembler;
 use crate::buffer::RingBuffer;
 use crate::congestion::{Congestion, CongestionControl};
+use crate::option::SackBlock;
 use crate::rtt::RttEstimator;
+use crate::scoreboard::{NextSeg, Scoreboard};
 use crate::seq::SeqNumber;
 use event::Pending;
 use timers::Timers;
@@ -140,6 +142,8 @@ pub struct Connection<'a, A: IpAddress> {
     peer_fin_seen: bool,
     /// RCV.NXT as our last ACK carried it (Last.ACK.sent, RFC 7323 §4.3).
     last_ack_sent: SeqNumber,
+    /// A duplicate segment to report in the next ACK (RFC 2883 D-SACK).
+    dsack: Option<SackBlock>,
 
     // ----- negotiated options -----
     /// The peer's MSS (or the default), capped by ours and by the path MTU; without
@@ -160,8 +164,11 @@ pub struct Connection<'a, A: IpAddress> {
     // ----- retransmission and congestion -----
     rtt: RttEstimator,
     cc: Congestion,
-    /// A retransmission scheduled by fast retransmit or a partial ACK.
+    /// A retransmission scheduled by fast retransmit or a partial ACK (NewReno).
     rexmit: Option<SeqNumber>,
+    /// RFC 6675: the SACK scoreboard, and the first retransmission of a recovery.
+    scoreboard: Scoreboard,
+    rexmit_seg: Option<NextSeg>,
     /// RFC 3042: bytes of new data allowed beyond cwnd by the first duplicate ACKs.
     limited_transmit: u32,
     /// When we last sent data (RFC 5681 §4.1 restart after idle).

@@ -16,6 +16,7 @@ use crate::listener::Handshake;
 use crate::options::OptionSet;
 use crate::repr::Repr;
 use crate::rtt::RttEstimator;
+use crate::scoreboard::Scoreboard;
 use crate::seq::SeqNumber;
 
 /// The four numbers an active open is made of, plus the timestamp offset.
@@ -174,6 +175,9 @@ impl<'a, A: IpAddress> Connection<'a, A> {
             rtt: RttEstimator::new(config.rtt),
             cc: Congestion::new(config.congestion, u32::from(default_mss::<A>())),
             rexmit: None,
+            scoreboard: Scoreboard::new(iss),
+            rexmit_seg: None,
+            dsack: None,
             limited_transmit: 0,
             last_send: now,
             timers: Timers::new(now, &config),

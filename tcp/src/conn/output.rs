@@ -7,9 +7,10 @@ use unet_core::{Instant, IpAddress, WireError};
 use super::state::State;
 use super::Connection;
 use crate::flags::TcpFlags;
-use crate::option::{SackBlock, SackBlocks, Timestamps};
+use crate::option::{SackBlocks, Timestamps};
 use crate::options::{OptionSet, TcpOptions};
 use crate::repr::Repr;
+use crate::sack::{blocks_from_assembler, MAX_BLOCKS, MAX_BLOCKS_WITH_TIMESTAMPS};
 use crate::segment::Segment;
 use crate::seq::SeqNumber;
 
@@ -140,7 +141,22 @@ impl<'a, A: IpAddress> Connection<'a, A> {
         if let Some(t) = self.transmit_recovery(now) {
             return Some(t);
         }
+        if let Some(t) = self.transmit_sack_recovery(now) {
+            return Some(t);
+        }
+        if self.sack_ok && self.scoreboard.in_recovery() {
+            // RFC 6675 §5 (C): in recovery only NextSeg sends.
+            return None;
+        }
         let front = self.tx_front();
+        if self.sack_ok && self.snd_nxt.diff(self.snd_max) < 0 {
+            // Going back N after a timeout: skip what the peer SACKed.
+            let smss = self.effective_mss() as u32;
+            match self.scoreboard.next_unsacked(self.snd_nxt, self.snd_max, smss) {
+                Some((seq, _)) => self.snd_nxt = seq,
+                None => self.snd_nxt = self.snd_max,
+            }
+        }
         let offset = self.snd_nxt.diff(front).max(0) as usize;
         let queued = self.tx.len().saturating_sub(offset);
         let fin_seq = front + self.tx.len() as u32;
@@ -184,9 +200,6 @@ impl<'a, A: IpAddress> Connection<'a, A> {
         let mut flags = TcpFlags::ACK;
         if fin {
             flags |= TcpFlags::FIN;
-        }
-        if len > 0 && len == queued {
-            flags |= TcpFlags::PSH;
         }
         let t = self.data_segment(now, seq, len, flags);
         if len < self.effective_mss() && !retransmission && !probe {
@@ -234,6 +247,12 @@ impl<'a, A: IpAddress> Connection<'a, A> {
         flags: TcpFlags,
     ) -> Transmit<A> {
         let mut flags = flags;
+        let data_end = self.tx_front() + self.tx.len() as u32;
+        if len > 0 && seq + len as u32 == data_end {
+            // The segment empties the send queue: push (RFC 9293 §3.9.1, as Linux marks
+            // the last segment of a write).
+            flags |= TcpFlags::PSH;
+        }
         let mut urgent_pointer = 0;
         if let Some(up) = self.snd_up {
             // RFC 9293 §3.8.5 / RFC 6093: the pointer is the offset of the byte after
@@ -304,6 +323,7 @@ impl<'a, A: IpAddress> Connection<'a, A> {
 
     /// Every segment with ACK acknowledges all we have: nothing is owed any more.
     fn acked_now(&mut self) {
+        self.dsack = None;
         self.ack.now = false;
         self.ack.segments = 0;
         self.ack.deadline = None;
@@ -329,31 +349,15 @@ impl<'a, A: IpAddress> Connection<'a, A> {
         Transmit { src: self.local.addr, dst: self.remote.addr, repr }
     }
 
-    /// RFC 2018 §4: the block holding the most recent out-of-order segment first, then the
-    /// others most recent first; at most three with timestamps, four without.
+    /// RFC 2018 §4 (with RFC 2883 D-SACK first): the blocks for the next ACK, chosen by
+    /// [`crate::sack::blocks_from_assembler`]; at most three with timestamps, four
+    /// without.
     fn sack_blocks(&self) -> SackBlocks {
-        let mut blocks = SackBlocks::new();
-        if !self.sack_ok || self.assembler.is_empty() {
-            return blocks;
+        if !self.sack_ok {
+            return SackBlocks::new();
         }
-        let max = if self.ts.is_some() { 3 } else { 4 };
-        let to_block = |r: crate::assembler::Range| SackBlock {
-            left: self.rcv_nxt + r.start as u32,
-            right: self.rcv_nxt + r.end as u32,
-        };
-        let first = self.assembler.last_touched();
-        if let Some(r) = first {
-            let _ = blocks.push(to_block(r));
-        }
-        for r in self.assembler.iter_by_recency() {
-            if blocks.len() >= max {
-                break;
-            }
-            if Some(r) != first {
-                let _ = blocks.push(to_block(r));
-            }
-        }
-        blocks
+        let max = if self.ts.is_some() { MAX_BLOCKS_WITH_TIMESTAMPS } else { MAX_BLOCKS };
+        blocks_from_assembler(&self.assembler, self.rcv_nxt, self.dsack, max)
     }
 
     /// The payload a full-sized segment carries now: the send MSS minus the option bytes
