@@ -47,10 +47,20 @@ pub fn storage() -> Storage<'static> {
 
 /// A host `192.0.2.n/24` with MAC `02:..:n`, ACD off, its announcement drained.
 pub fn host(n: u8, now: Instant) -> Stack<'static> {
+    host_with(n, now, storage())
+}
+
+/// [`host`] with `slots` TCP connection slots of `buf` bytes each way.
+pub fn tcp_host(n: u8, now: Instant, slots: usize, buf: usize) -> Stack<'static> {
+    let storage = Storage { tcp_connections: Storage::tcp_slots(slots, buf, buf), ..storage() };
+    host_with(n, now, storage)
+}
+
+pub fn host_with(n: u8, now: Instant, storage: Storage<'static>) -> Stack<'static> {
     let mut config = Config::new(mac(n)).with_ipv4(format!("192.0.2.{n}/24").parse().unwrap());
     config.acd = false;
     config.seed = u64::from(n);
-    let mut s = Stack::new(config, storage(), now);
+    let mut s = Stack::new(config, storage, now);
     let _ = drain(&mut s, now);
     while s.poll_event().is_some() {}
     s
