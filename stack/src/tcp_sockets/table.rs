@@ -238,7 +238,7 @@ impl<'a, A: IpAddress> TcpTable<'a, A> {
 
     pub(crate) fn poll_timeout(&self) -> Option<Instant> {
         let conns = self.slots.iter().filter_map(|s| match &s.state {
-            SlotState::Busy { conn, .. } => conn.poll_timeout(),
+            SlotState::Busy { conn, .. } => conn_timeout(conn),
             _ => None,
         });
         let listeners = self.listeners.iter().filter_map(|l| match &l.state {
@@ -253,7 +253,7 @@ impl<'a, A: IpAddress> TcpTable<'a, A> {
         for i in 0..self.slots.len() {
             if let Some(SlotState::Busy { conn, .. }) = self.slots.get_mut(i).map(|s| &mut s.state)
             {
-                if conn.poll_timeout().is_some_and(|t| t <= now) {
+                if conn_timeout(conn).is_some_and(|t| t <= now) {
                     conn.handle_timeout(now);
                     self.sync(i, now, events, c);
                 }
@@ -302,6 +302,16 @@ impl<'a, A: IpAddress> TcpTable<'a, A> {
             _ => {}
         }
     }
+}
+
+/// A connection's next deadline. A CLOSED connection has none: unet-tcp still reports
+/// the user timeout of a connection whose SYN was never acknowledged after it closed,
+/// which would wake the stack forever.
+fn conn_timeout<A: IpAddress>(conn: &unet_tcp::Connection<'_, A>) -> Option<Instant> {
+    if conn.state() == State::Closed {
+        return None;
+    }
+    conn.poll_timeout()
 }
 
 /// Why a listener cannot take one more connection now.
