@@ -25,59 +25,25 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-if [ "$(id -u)" != 0 ]; then
-  echo "ipv4_host.sh: needs root (network namespaces, TAP and veth devices)" >&2
-  exit 1
-fi
-for tool in ip ping cargo; do
-  command -v "$tool" >/dev/null || { echo "ipv4_host.sh: $tool not found" >&2; exit 1; }
-done
-
-root=$(cd "$(dirname "$0")/../.." && pwd)
-target=${CARGO_TARGET_DIR:-$root/target}
-log() { echo "ipv4_host.sh: $*" >&2; }
+me=ipv4_host.sh
+source "$(dirname "$0")/lib.sh"
+require ip ping cargo
 
 log "building unet and udp_echo (release)"
-(cd "$root" && cargo build --release --quiet -p unet --bin unet && \
-  cargo build --release --quiet -p unet-benches --bin udp_echo)
+build_release -p unet --bin unet
+build_release -p unet-benches --bin udp_echo
 unet="$target/release/unet"
 udp_echo="$target/release/udp_echo"
 
-ns_tap="unet-bench-tap-$$"
-ns_a="unet-bench-a-$$"
-ns_b="unet-bench-b-$$"
-work=$(mktemp -d)
-cleanup() {
-  for ns in "$ns_tap" "$ns_a" "$ns_b"; do
-    if ip netns list | grep -qw "$ns"; then
-      for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -9 "$pid" 2>/dev/null || true; done
-      ip netns del "$ns" 2>/dev/null || true
-    fi
-  done
-  rm -rf "$work"
-}
-trap cleanup EXIT INT TERM
+bench_namespaces unet-bench
 
 # unet: the kernel (192.0.2.1) and unet host (192.0.2.2) on a TAP device.
-ip netns add "$ns_tap"
-ip -n "$ns_tap" link set lo up
-ip -n "$ns_tap" tuntap add dev tap0 mode tap
-ip -n "$ns_tap" addr add 192.0.2.1/24 dev tap0
-ip -n "$ns_tap" link set tap0 up
-ip netns exec "$ns_tap" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
+tap_ns "$ns_tap"
 # In subshells, so that they are not this shell's jobs (no "Killed" notice at cleanup).
 (ip netns exec "$ns_tap" "$unet" host --tap tap0 --ipv4 192.0.2.2/24 --no-acd --udp-echo 7 \
   2>"$work/unet.log" &)
 # Kernel to kernel: 198.51.100.1 and .2 at the two ends of a veth pair.
-ip netns add "$ns_a"
-ip netns add "$ns_b"
-ip -n "$ns_a" link set lo up
-ip -n "$ns_b" link set lo up
-ip -n "$ns_a" link add veth0 type veth peer name veth1 netns "$ns_b"
-ip -n "$ns_a" addr add 198.51.100.1/24 dev veth0
-ip -n "$ns_b" addr add 198.51.100.2/24 dev veth1
-ip -n "$ns_a" link set veth0 up
-ip -n "$ns_b" link set veth1 up
+veth_ns "$ns_a" 198.51.100.1/24 "$ns_b" 198.51.100.2/24
 (ip netns exec "$ns_b" "$udp_echo" server 198.51.100.2:7 &)
 
 # Wait (10 s at most) until both answer ping.

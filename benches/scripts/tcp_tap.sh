@@ -29,60 +29,22 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-if [ "$(id -u)" != 0 ]; then
-  echo "tcp_tap.sh: needs root (network namespaces, TAP and veth devices)" >&2
-  exit 1
-fi
-for tool in ip ss ethtool cargo timeout; do
-  command -v "$tool" >/dev/null || {
-    echo "tcp_tap.sh: $tool not found (scripts/setup --peers installs the peers)" >&2
-    exit 1
-  }
-done
-
-root=$(cd "$(dirname "$0")/../.." && pwd)
-target=${CARGO_TARGET_DIR:-$root/target}
-log() { echo "tcp_tap.sh: $*" >&2; }
+me=tcp_tap.sh
+tool_hint="scripts/setup --peers installs the peers"
+source "$(dirname "$0")/lib.sh"
+require ip ss ethtool cargo timeout
 
 log "building smoltcp_tap_bulk and kernel_peer (release)"
-(cd "$root" && cargo build --release --quiet -p unet-benches --bin smoltcp_tap_bulk --bin kernel_peer)
+build_release -p unet-benches --bin smoltcp_tap_bulk --bin kernel_peer
 smol="$target/release/smoltcp_tap_bulk"
 peer="$target/release/kernel_peer"
 
-ns_tap="unet-tcp-tap-$$"
-ns_a="unet-tcp-a-$$"
-ns_b="unet-tcp-b-$$"
-work=$(mktemp -d)
-cleanup() {
-  for ns in "$ns_tap" "$ns_a" "$ns_b"; do
-    if ip netns list | grep -qw "$ns"; then
-      for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -9 "$pid" 2>/dev/null || true; done
-      ip netns del "$ns" 2>/dev/null || true
-    fi
-  done
-  rm -rf "$work"
-}
-trap cleanup EXIT INT TERM
-
-new_ns() {
-  ip netns add "$1"
-  ip -n "$1" link set lo up
-  ip netns exec "$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
-}
+bench_namespaces unet-tcp
 
 # The stack under test (192.0.2.2) and the kernel (192.0.2.1) on a TAP device.
-new_ns "$ns_tap"
-ip -n "$ns_tap" tuntap add dev tap0 mode tap
-ip -n "$ns_tap" addr add 192.0.2.1/24 dev tap0
-ip -n "$ns_tap" link set tap0 up
+tap_ns "$ns_tap"
 # Kernel to kernel: 192.0.2.1 and .2 at the two ends of a veth pair, one namespace each.
-new_ns "$ns_a"
-new_ns "$ns_b"
-ip -n "$ns_a" link add veth0 type veth peer name veth1 netns "$ns_b"
-ip -n "$ns_a" addr add 192.0.2.1/24 dev veth0
-ip -n "$ns_b" addr add 192.0.2.2/24 dev veth1
-ip -n "$ns_a" link set veth0 up
-ip -n "$ns_b" link set veth1 up
+veth_ns "$ns_a" 192.0.2.1/24 "$ns_b" 192.0.2.2/24
 
 # Waits until something listens on TCP port $2 in namespace $1.
 wait_listen() {
