@@ -204,7 +204,7 @@ impl<'a, A: IpAddress> Connection<'a, A> {
     fn send_range(&mut self, now: Instant, seq: SeqNumber, len: u32) -> Option<super::Transmit<A>> {
         let front = self.tx_front();
         let data_end = front + self.tx.len() as u32;
-        let data_len = data_end.diff(seq).clamp(0, len as i32) as usize;
+        let data_len = data_end.diff(seq).clamp(0, len.min(i32::MAX as u32) as i32) as usize;
         let fin = self.fin_queued && seq + len == data_end + 1 && data_len < len as usize;
         if data_len == 0 && !fin {
             return None;

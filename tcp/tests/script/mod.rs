@@ -4,4 +4,5 @@
 
 pub mod pair;
 pub mod parse;
+pub mod render;
 pub mod run;
