@@ -223,3 +223,22 @@ fn rfc9293_3_10_7_4_out_of_order_beyond_assembler_capacity_is_dropped_and_counte
     assert_eq!(p.b.counters().out_of_order, 4);
     assert_eq!(p.b.counters().out_of_order_dropped, 1);
 }
+
+/// DESIGN.md §5: the state of a connection without its buffers stays small (printed for
+/// the report; bounded so that growth is noticed).
+#[test]
+fn state_per_connection_is_bounded() {
+    let total = std::mem::size_of::<Connection<'static, std::net::Ipv4Addr>>();
+    let buffers = 2 * std::mem::size_of::<unet_tcp::RingBuffer<'static>>();
+    println!("Connection<Ipv4Addr>: {total} bytes, of which {buffers} for the two buffer handles");
+    println!(
+        "  counters {}, config {}, congestion {}, rtt {}, scoreboard {}, assembler {}",
+        std::mem::size_of::<unet_tcp::conn::Counters>(),
+        std::mem::size_of::<Config>(),
+        std::mem::size_of::<unet_tcp::congestion::Congestion>(),
+        std::mem::size_of::<unet_tcp::rtt::RttEstimator>(),
+        std::mem::size_of::<unet_tcp::scoreboard::Scoreboard>(),
+        std::mem::size_of::<unet_tcp::Assembler>(),
+    );
+    assert!(total - buffers < 1536, "{total} bytes");
+}
