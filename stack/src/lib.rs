@@ -3,7 +3,11 @@
 //! broadcast and multicast reception, reassembly, fragmentation, the RFC 1122 §3.2.1 source
 //! and destination checks), ICMP (echo with Record Route, Timestamp and reversed source
 //! routes reflected, errors with a rate limit, errors delivered to sockets), IGMPv2
-//! membership and UDP sockets.
+//! membership, UDP sockets and TCP (RFC 9293, unet-tcp's machines): connections and
+//! listeners in caller-provided slots, demultiplexed by 4-tuple, RSTs for segments nobody
+//! wants, ICMP errors to the connection they concern, zero-copy transmit, and byte-stream
+//! adapters (`embedded-io`, `std::io`) — see [`Stack::tcp_connect`], [`Stack::tcp_listen`]
+//! and [`tcp_sockets`] (capacities and what happens when they are full).
 //!
 //! Not done yet: ICMP Redirects are counted and ignored (RFC 1122 §3.2.2.2 wants the route
 //! updated; there is one gateway and no route cache); the completed source route of a UDP
@@ -19,7 +23,9 @@
 //! [`Stack::counters`] every packet dropped, by reason.
 //!
 //! All memory is the caller's ([`Storage`]); `no_std`, no allocator needed. The `alloc`
-//! feature adds `Storage::with_defaults` and `Stack::udp_open`.
+//! feature adds `Storage::with_defaults`, `Storage::tcp_slots` and `Stack::udp_open`, and
+//! lets released TCP slots be renewed (without it, a TCP slot serves one connection: see
+//! [`TcpSlot`]).
 #![no_std]
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -40,7 +46,7 @@ mod rx;
 mod sockets;
 mod stack;
 mod storage;
-mod tcp_sockets;
+pub mod tcp_sockets;
 mod tx;
 mod wire;
 

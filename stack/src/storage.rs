@@ -46,7 +46,8 @@ pub struct Storage<'a> {
     pub udp_sockets: ManagedSlice<'a, Option<UdpSocket<'a, Ipv4Addr>>>,
     /// TCP connection slots, each with its receive and send buffers ([`TcpSlot::new`]):
     /// the connections open at once, TIME-WAIT and not-yet-accepted ones included (see
-    /// the `tcp_sockets` capacities: a TIME-WAIT connection is recycled when all are busy).
+    /// [`tcp_sockets`](crate::tcp_sockets): a TIME-WAIT connection is recycled when all are
+    /// busy).
     /// Suggested: 16 × 64 KiB + 64 KiB.
     pub tcp_connections: ManagedSlice<'a, TcpSlot<'a, Ipv4Addr>>,
     /// TCP listener slots, each with its SYN queue and accept backlog

@@ -168,3 +168,27 @@ fn rfc9293_3_8_3_connect_to_an_unresolvable_address_times_out_cleanly() {
     assert_eq!(p.a.tcp_connections_in_use(), 0);
     assert_eq!(p.a.poll_timeout(), None, "nothing left running");
 }
+
+#[test]
+fn rfc6191_2_new_syn_reopens_a_time_wait_four_tuple() {
+    let mut p = pair(2, 2);
+    let l = p.b.tcp_listen(7, 2).unwrap();
+    let c = p.a.tcp_connect(p.now, Endpoint::new(B_IP, 7), Some(40000)).unwrap();
+    p.settle();
+    let s = p.b.tcp_accept(p.now, l).unwrap();
+    // The server closes first: the TIME-WAIT is b's.
+    p.b.tcp_close(p.now, s).unwrap();
+    p.settle();
+    p.a.tcp_close(p.now, c).unwrap();
+    p.settle();
+    assert_eq!(p.b.tcp_time_wait_count(), 1);
+    assert_eq!(p.a.tcp_connections_in_use(), 0);
+    p.advance(Duration::from_secs(1));
+    // The same client port again: its SYN's timestamp is newer than TS.Recent.
+    let c2 = p.a.tcp_connect(p.now, Endpoint::new(B_IP, 7), Some(40000)).unwrap();
+    p.settle();
+    assert_eq!(p.a.tcp_state(c2), Ok(State::Established));
+    let s2 = p.b.tcp_accept(p.now, l).expect("the TIME-WAIT gave way");
+    assert_eq!(p.b.tcp_time_wait_count(), 0);
+    assert_eq!(p.b.tcp_info(s2).unwrap().remote.port, 40000);
+}

@@ -4,7 +4,7 @@
 //!
 //! The machines are unet-tcp's ([`Connection`](unet_tcp::Connection),
 //! [`Listener`](unet_tcp::Listener)); this module only routes segments, owns their
-//! memory and reports events. The table ([`table`]) is generic over the IP version;
+//! memory and reports events. The table (`table.rs`) is generic over the IP version;
 //! the IPv4 glue is in `rx`/`tx`.
 //!
 //! # Capacities (DESIGN.md §5)

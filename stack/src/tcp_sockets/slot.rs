@@ -16,6 +16,11 @@ use super::TcpError;
 ///
 /// Suggested sizes: 64 KiB each for bulk transfers (Storage's defaults), 4–8 KiB on a
 /// microcontroller (at least 4 MSS for the congestion window to grow).
+///
+/// **Reuse.** unet-tcp's `Connection` does not hand its buffers back yet, so when a slot
+/// is released its buffers go with the connection: with the `alloc` feature the slot
+/// gets fresh zeroed buffers of the same sizes; without it the slot is spent (counted in
+/// `Counters::tcp_slots_spent`) and serves no other connection. Listener slots likewise.
 pub struct TcpSlot<'a, A: IpAddress = Ipv4Addr> {
     pub(crate) generation: u16,
     pub(crate) rx_capacity: usize,
