@@ -5,6 +5,7 @@ use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Through
 use std::time::Duration;
 use unet_benches::bulk::{expected_hash, BulkPair};
 use unet_benches::smoltcp_bulk::SmoltcpPair;
+use unet_benches::unet_bulk::UnetPair;
 
 /// Bytes per iteration: enough that the handshake and teardown are noise.
 const BYTES: u64 = 16 * 1024 * 1024;
@@ -32,6 +33,7 @@ fn bench_pair<P: BulkPair>(c: &mut Criterion, name: &str) {
 
 fn tcp_bulk(c: &mut Criterion) {
     bench_pair::<SmoltcpPair>(c, "smoltcp");
+    bench_pair::<UnetPair>(c, "unet");
 }
 
 criterion_group!(benches, tcp_bulk);

@@ -18,9 +18,9 @@
 //! - virtual time, advanced only when both stacks are idle, to the earliest deadline
 //!   either of them asks for (so timers such as delayed ACKs cost no wall-clock time).
 //!
-//! Implementations: [`SmoltcpPair`](crate::smoltcp_bulk::SmoltcpPair) (smoltcp 0.14). The
-//! unet implementation joins it once unet-tcp's `Connection` and unet-stack's TCP sockets
-//! exist; the binary `tcp_bulk` and the criterion bench `tcp_bulk` then gain a `unet` stack.
+//! Implementations: [`SmoltcpPair`](crate::smoltcp_bulk::SmoltcpPair) (smoltcp 0.14) and
+//! [`UnetPair`](crate::unet_bulk::UnetPair) (unet-stack); the binary `tcp_bulk` and the
+//! criterion bench `tcp_bulk` run either (`--stack smoltcp|unet`).
 
 /// Two stacks joined by an in-memory link, ready to move bulk data from the first to the
 /// second over TCP.

@@ -5,6 +5,7 @@ pub mod bulk;
 pub mod frame;
 pub mod smoltcp_bulk;
 pub mod smoltcp_machine;
+pub mod unet_bulk;
 
 /// The Internet checksum computed the textbook way, one byte at a time (RFC 1071 §4.1's loop
 /// taken literally): the baseline the word-at-a-time `unet_core::checksum` is measured against.

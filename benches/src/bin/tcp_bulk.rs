@@ -3,7 +3,7 @@
 //! the same thing).
 //!
 //! ```text
-//! tcp_bulk [--stack smoltcp] [--bytes N] [--buffer B] [--runs R]
+//! tcp_bulk [--stack smoltcp|unet] [--bytes N] [--buffer B] [--runs R]
 //! ```
 //!
 //! Sizes take a `K`, `M` or `G` suffix (powers of 1024). Defaults: 256M bytes, 64K
@@ -16,6 +16,7 @@ use std::process::ExitCode;
 
 use unet_benches::bulk::{expected_hash, gbit_per_s, timed_transfer, BulkPair};
 use unet_benches::smoltcp_bulk::SmoltcpPair;
+use unet_benches::unet_bulk::UnetPair;
 
 /// Parses `123`, `64K`, `256M`, `1G` (powers of 1024).
 fn parse_size(s: &str) -> Result<u64, String> {
@@ -91,7 +92,8 @@ fn run<P: BulkPair>(o: &Options) -> Result<(), String> {
 fn main() -> ExitCode {
     let result = parse_args().and_then(|o| match o.stack.as_str() {
         "smoltcp" => run::<SmoltcpPair>(&o),
-        other => Err(format!("unknown stack {other:?} (known: smoltcp)")),
+        "unet" => run::<UnetPair>(&o),
+        other => Err(format!("unknown stack {other:?} (known: smoltcp, unet)")),
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,
