@@ -51,6 +51,13 @@ impl<'a> RingBuffer<'a> {
         RingBuffer { storage: storage.into(), read: 0, len: 0 }
     }
 
+    /// Gives the storage back, for a new ring (a slot that serves connection after
+    /// connection without an allocator, DESIGN.md §5). Its bytes are whatever the ring
+    /// last held; [`new`](Self::new) ignores them.
+    pub fn into_storage(self) -> ManagedSlice<'a, u8> {
+        self.storage
+    }
+
     /// Total bytes the ring can hold.
     pub fn capacity(&self) -> usize {
         self.storage.len()
@@ -76,7 +83,9 @@ impl<'a> RingBuffer<'a> {
         self.capacity() - self.len
     }
 
-    /// Drops every byte.
+    /// Drops every byte: the ring is empty, with its whole capacity free. The storage
+    /// itself is not overwritten (the old bytes stay in memory until new data replaces
+    /// them; zero it through [`into_storage`](Self::into_storage) if that matters).
     pub fn clear(&mut self) {
         self.read = 0;
         self.len = 0;

@@ -47,7 +47,7 @@ pub use counters::Counters;
 pub use error::Error;
 pub use event::Event;
 pub use icmp::IcmpError;
-pub use open::Open;
+pub use open::{wscale_for, Open};
 pub use output::Transmit;
 pub use reset::{reset_for, time_wait_reusable};
 pub use state::State;
@@ -201,6 +201,19 @@ struct AckPending {
 }
 
 impl<'a, A: IpAddress> Connection<'a, A> {
+    /// Ends the connection machine and gives its buffers back: `(receive, send)`, as
+    /// they are (data not yet read is still in the receive buffer; an aborted or reset
+    /// connection's send buffer is empty). Their storage serves the next connection
+    /// ([`RingBuffer::into_storage`], or [`RingBuffer::clear`] and reuse), so a slot can
+    /// be used again and again without an allocator (DESIGN.md §5).
+    ///
+    /// Meant for a CLOSED connection; called earlier, the connection simply vanishes
+    /// without a word to the peer (as if the host lost its state): [`abort`](Self::abort)
+    /// first and send its RST to tell the peer.
+    pub fn into_buffers(self) -> (RingBuffer<'a>, RingBuffer<'a>) {
+        (self.rx, self.tx)
+    }
+
     /// The connection's state.
     pub fn state(&self) -> State {
         self.state

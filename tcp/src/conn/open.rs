@@ -210,8 +210,18 @@ impl<'a, A: IpAddress> Connection<'a, A> {
 }
 
 /// The smallest shift that lets a buffer of `capacity` bytes be advertised whole in the
-/// 16-bit window field, at most 14 (RFC 7323 §2.3).
-pub(super) fn wscale_for(capacity: usize) -> u8 {
+/// 16-bit window field, at most 14 (RFC 7323 §2.3). What a connection offers in its SYN
+/// for its receive buffer; a listener serving connections of several buffer sizes offers
+/// the shift of the largest.
+///
+/// ```
+/// use unet_tcp::conn::wscale_for;
+/// assert_eq!(wscale_for(65535), 0);
+/// assert_eq!(wscale_for(65536), 1);
+/// assert_eq!(wscale_for(4 << 20), 7);
+/// assert_eq!(wscale_for(usize::MAX), 14);
+/// ```
+pub fn wscale_for(capacity: usize) -> u8 {
     let mut shift = 0u8;
     while shift < 14 && (capacity >> shift) > usize::from(u16::MAX) {
         shift += 1;

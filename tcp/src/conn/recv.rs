@@ -127,6 +127,9 @@ impl<A: IpAddress> Connection<'_, A> {
     pub(super) fn enter_time_wait(&mut self, now: Instant) {
         self.state = State::TimeWait;
         self.timers.stop_all();
+        // The ACK owed now (for the FIN) still goes out; no delayed ACK waits any more.
+        self.ack.deadline = None;
+        self.ack.segments = 0;
         self.timers.time_wait = Some(now + self.config.time_wait);
     }
 

@@ -88,8 +88,17 @@ impl Timers {
 
 impl<A: IpAddress> Connection<'_, A> {
     /// When [`handle_timeout`](Connection::handle_timeout) must run next, if ever.
+    ///
+    /// `None` once CLOSED: a closed connection has no timer at all, whatever was
+    /// outstanding when it closed. In TIME-WAIT only the 2*MSL timer runs (RFC 9293
+    /// §3.3.2: every other timer was cancelled on entering it).
     pub fn poll_timeout(&self) -> Option<Instant> {
         let t = &self.timers;
+        match self.state {
+            State::Closed => return None,
+            State::TimeWait => return t.time_wait,
+            _ => {}
+        }
         let user = self.awaiting_ack().then(|| t.progress + self.config.user_timeout);
         let ack = if self.ack.now { None } else { self.ack.deadline };
         [t.rtx, t.persist, t.keepalive, t.time_wait, user, ack].into_iter().flatten().min()
@@ -102,7 +111,7 @@ impl<A: IpAddress> Connection<'_, A> {
             self.terminate(Pending::empty());
             return;
         }
-        if self.state == State::Closed {
+        if matches!(self.state, State::Closed | State::TimeWait) {
             return;
         }
         if self.awaiting_ack() && self.timers.progress + self.config.user_timeout <= now {

@@ -45,10 +45,27 @@ impl<A: IpAddress> Listener<'_, A> {
                 h.local == local && h.remote == remote && h.remote_port == repr.src_port
             })
         });
-        Ok(match slot {
-            Some(i) => self.syn_received(now, i, repr),
-            None => self.listen(now, local, remote, repr),
-        })
+        if let Some(i) = slot {
+            return Ok(self.syn_received(now, i, repr));
+        }
+        if let Some(k) = self.backlog_position(local, remote, repr.src_port) {
+            return Ok(self.awaiting_accept(k, local, remote, repr));
+        }
+        Ok(self.listen(now, local, remote, repr))
+    }
+
+    /// A segment of a connection whose handshake waits in the backlog (module docs): no
+    /// RST for an ESTABLISHED peer; its exact RST (RFC 5961 §3.2: SEG.SEQ = RCV.NXT, which
+    /// is IRS + 1 as nothing was received) removes the entry.
+    fn awaiting_accept(&mut self, k: usize, local: A, remote: A, repr: &Repr<'_>) -> Outcome<A> {
+        let rcv_nxt = self.backlog().nth(k).map(|h| h.irs + 1);
+        if repr.flags.contains(TcpFlags::RST) && rcv_nxt == Some(repr.seq_number) {
+            self.remove(local, remote, repr.src_port);
+            self.counters.backlog_resets += 1;
+            return Outcome::Dropped(DropReason::Rst);
+        }
+        self.counters.awaiting_accept += 1;
+        Outcome::Dropped(DropReason::AwaitingAccept)
     }
 
     fn ignore(&mut self, reason: DropReason) -> Outcome<A> {

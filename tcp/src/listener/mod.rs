@@ -12,18 +12,34 @@
 //!   Entries leave when the handshake completes, on a valid RST, on a hard ICMP error, or
 //!   after [`ListenerConfig::syn_ack_retries`] unanswered retransmissions.
 //! - the **accept backlog**: the [`Handshake`]s completed and not yet taken by
-//!   [`accept`](Listener::accept). Capacity: the caller's slots (suggested: 8–128). **When it
-//!   is full**, the final ACK is dropped and counted, as Linux does by default
+//!   [`accept`](Listener::accept). Capacity: the caller's slots (suggested: 8–128), or the
+//!   smaller [`backlog_limit`](Listener::set_backlog_limit) (`listen(2)`'s backlog). **When
+//!   it is full**, the final ACK is dropped and counted, as Linux does by default
 //!   (`tcp_abort_on_overflow = 0`): the half-open entry stays, its SYN-ACK retransmissions
 //!   make the peer repeat its ACK, and the connection gets in once the application has
 //!   accepted (a cookie handshake comes back the same way with the peer's next segment).
 //!   A RST would tell the peer its connection failed on a mere burst.
 //!
-//! What a connection machine needs from a completed handshake is in [`Handshake`]; the
-//! stack makes the connection from it when the application accepts (no buffers are
-//! spent on connections nobody accepted yet). The final ACK may carry data: a stack that
-//! accepts at once gives that segment to the new connection too; otherwise the data is
-//! dropped here and the peer retransmits it.
+//! **Segments of a handshake waiting in the backlog.** The peer's connection is
+//! ESTABLISHED, so it may send data (or a FIN) before the application accepts. Such a
+//! segment is *not* answered with a RST (that would kill a good connection): it is
+//! dropped without an answer and counted ([`DropReason::AwaitingAccept`]), and the peer
+//! retransmits it once the connection exists — except a RST at exactly RCV.NXT (RFC 5961
+//! §3.2), which removes the entry: the peer gave up.
+//!
+//! What a connection machine needs from a completed handshake is in [`Handshake`]. There
+//! are two ways to use it:
+//!
+//! - make the connection when the application accepts ([`accept`](Listener::accept)): no
+//!   buffers are spent on connections nobody accepted yet, but what the peer sends in the
+//!   meantime (the final ACK's data included) is dropped and retransmitted;
+//! - make the connection at once from the newest entry of [`backlog`](Listener::backlog),
+//!   give it the final ACK (and demultiplex the 4-tuple's later segments to it), and
+//!   leave the entry in the backlog until the application accepts the connection (or it
+//!   ends), then [`remove`](Listener::remove) it: the backlog then bounds the
+//!   connections not yet accepted, as `listen(2)`'s backlog does.
+//!
+//! [`into_storage`](Listener::into_storage) gives both tables back, for the next listener.
 //!
 //! Answers to invalid segments (RSTs) and to out-of-window segments and RFC 5961 checks
 //! (ACKs) are rate-limited by two [`TokenBucket`]s, so a flood at the port cannot make the
@@ -46,6 +62,8 @@ mod timer;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_backlog;
 
 /// How a listener answers (module docs).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -191,6 +209,9 @@ pub enum DropReason {
     SynQueueFull,
     /// Accept backlog full: the final ACK is dropped (module docs).
     BacklogFull,
+    /// The segment belongs to a handshake waiting in the accept backlog: dropped without
+    /// an answer until the application has the connection (module docs).
+    AwaitingAccept,
     /// An answer was due but its rate limit was reached.
     RateLimited,
 }
@@ -239,6 +260,10 @@ pub struct ListenerCounters {
     pub established: u64,
     /// Final ACKs dropped because the accept backlog was full.
     pub backlog_full: u64,
+    /// Segments dropped because their handshake waits in the accept backlog.
+    pub awaiting_accept: u64,
+    /// Backlog entries removed by the peer's RST (RFC 5961 §3.2 exact match).
+    pub backlog_resets: u64,
     /// SYN-ACKs retransmitted on timeout.
     pub syn_ack_retransmits: u64,
     /// SYN-ACKs resent for a duplicate SYN.
@@ -271,6 +296,8 @@ pub struct Listener<'a, A: IpAddress> {
     /// Index of the oldest backlog entry, and how many there are.
     backlog_head: usize,
     backlog_len: usize,
+    /// How many backlog entries may be used (at most the storage's length).
+    backlog_limit: usize,
     isn: IsnGenerator,
     cookies: SynCookies,
     ts_key: [u8; 16],
@@ -302,6 +329,7 @@ impl<'a, A: IpAddress> Listener<'a, A> {
         syn_queue.iter_mut().for_each(|s| *s = None);
         let mut backlog = backlog.into();
         backlog.iter_mut().for_each(|s| *s = None);
+        let backlog_limit = backlog.len();
         let isn = IsnGenerator::new(rng);
         let cookies = SynCookies::new(rng);
         let mut ts_key = [0u8; 16];
@@ -313,6 +341,7 @@ impl<'a, A: IpAddress> Listener<'a, A> {
             backlog,
             backlog_head: 0,
             backlog_len: 0,
+            backlog_limit,
             isn,
             cookies,
             ts_key,
@@ -358,9 +387,63 @@ impl<'a, A: IpAddress> Listener<'a, A> {
         self.backlog_len
     }
 
-    /// Accept backlog slots.
+    /// Accept backlog slots (the storage's length).
     pub fn backlog_capacity(&self) -> usize {
         self.backlog.len()
+    }
+
+    /// How many completed handshakes may wait at once: `listen(2)`'s backlog. Clamped to
+    /// [`backlog_capacity`](Self::backlog_capacity); 0 refuses every final ACK (counted in
+    /// `backlog_full`). Lowering it below [`backlog_len`](Self::backlog_len) drops nothing:
+    /// new handshakes wait until the backlog is below the limit again. Default: the
+    /// capacity.
+    pub fn set_backlog_limit(&mut self, limit: usize) {
+        self.backlog_limit = limit.min(self.backlog.len());
+    }
+
+    /// See [`set_backlog_limit`](Self::set_backlog_limit).
+    pub fn backlog_limit(&self) -> usize {
+        self.backlog_limit
+    }
+
+    /// The completed handshakes waiting in the backlog, oldest first (the last one is the
+    /// handshake an [`Outcome::Established`] just completed).
+    pub fn backlog(&self) -> impl Iterator<Item = &Handshake<A>> + '_ {
+        let cap = self.backlog.len();
+        (0..self.backlog_len)
+            .filter_map(move |k| self.backlog[(self.backlog_head + k) % cap].as_ref())
+    }
+
+    /// Removes the backlog entry of the connection from `remote`:`remote_port` to `local`
+    /// (accepted by the caller some other way, or ended before it was accepted: module
+    /// docs) and returns it; the entries after it move up, so the order is kept.
+    pub fn remove(&mut self, local: A, remote: A, remote_port: u16) -> Option<Handshake<A>> {
+        let k = self.backlog_position(local, remote, remote_port)?;
+        let cap = self.backlog.len();
+        let h = self.backlog[(self.backlog_head + k) % cap].take();
+        for j in k..self.backlog_len - 1 {
+            let next = self.backlog[(self.backlog_head + j + 1) % cap].take();
+            self.backlog[(self.backlog_head + j) % cap] = next;
+        }
+        self.backlog_len -= 1;
+        h
+    }
+
+    /// Where the handshake of a 4-tuple is in the backlog (0: the oldest).
+    fn backlog_position(&self, local: A, remote: A, remote_port: u16) -> Option<usize> {
+        self.backlog()
+            .position(|h| h.local == local && h.remote == remote && h.remote_port == remote_port)
+    }
+
+    /// Ends the listener and gives its storage back: `(SYN queue, backlog)`. Half-open
+    /// connections and handshakes not accepted are forgotten (their peers learn it from
+    /// the RST their next segment gets). [`new`](Self::new) clears the entries, so the
+    /// storage serves the next listener as it is.
+    #[allow(clippy::type_complexity)]
+    pub fn into_storage(
+        self,
+    ) -> (ManagedSlice<'a, Option<HalfOpen<A>>>, ManagedSlice<'a, Option<Handshake<A>>>) {
+        (self.syn_queue, self.backlog)
     }
 
     /// Takes the oldest completed handshake (RFC 9293 §3.10.7.2: the connection the
@@ -380,10 +463,10 @@ impl<'a, A: IpAddress> Listener<'a, A> {
         self.cookies.rotate(rng);
     }
 
-    /// Pushes a handshake onto the backlog; false when it is full.
+    /// Pushes a handshake onto the backlog; false when it is full (at its limit).
     fn push_backlog(&mut self, h: Handshake<A>) -> bool {
         let cap = self.backlog.len();
-        if self.backlog_len == cap {
+        if self.backlog_len >= self.backlog_limit || self.backlog_len >= cap {
             return false;
         }
         let tail = (self.backlog_head + self.backlog_len) % cap;

@@ -14,19 +14,29 @@ use crate::option::Timestamps;
 use crate::options::{OptionSet, TcpOptions};
 use crate::syncookie::MSS_TABLE;
 
-const PORT: u16 = 80;
-const LOCAL: Ipv4Addr = Ipv4Addr::new(192, 0, 2, 1);
-const PEER: Ipv4Addr = Ipv4Addr::new(198, 51, 100, 7);
-const T0: Instant = Instant::from_secs(1000);
+pub(super) const PORT: u16 = 80;
+pub(super) const LOCAL: Ipv4Addr = Ipv4Addr::new(192, 0, 2, 1);
+pub(super) const PEER: Ipv4Addr = Ipv4Addr::new(198, 51, 100, 7);
+pub(super) const T0: Instant = Instant::from_secs(1000);
 
-type Q = Option<HalfOpen<Ipv4Addr>>;
-type B = Option<Handshake<Ipv4Addr>>;
+pub(super) type Q = Option<HalfOpen<Ipv4Addr>>;
+pub(super) type B = Option<Handshake<Ipv4Addr>>;
 
-fn listener<'a>(q: &'a mut [Q], b: &'a mut [B], config: ListenerConfig) -> Listener<'a, Ipv4Addr> {
+pub(super) fn listener<'a>(
+    q: &'a mut [Q],
+    b: &'a mut [B],
+    config: ListenerConfig,
+) -> Listener<'a, Ipv4Addr> {
     Listener::new(&mut SplitMix64::new(42), PORT, config, q, b)
 }
 
-fn seg(src_port: u16, seq: u32, ack: u32, flags: TcpFlags, options: OptionSet) -> Repr<'static> {
+pub(super) fn seg(
+    src_port: u16,
+    seq: u32,
+    ack: u32,
+    flags: TcpFlags,
+    options: OptionSet,
+) -> Repr<'static> {
     Repr {
         src_port,
         dst_port: PORT,
@@ -41,7 +51,7 @@ fn seg(src_port: u16, seq: u32, ack: u32, flags: TcpFlags, options: OptionSet) -
 }
 
 /// A Linux-like SYN: MSS 1460, SACK, Timestamps, window scale 7.
-fn linux_syn_options() -> OptionSet {
+pub(super) fn linux_syn_options() -> OptionSet {
     OptionSet {
         mss: Some(1460),
         window_scale: Some(7),
@@ -51,11 +61,11 @@ fn linux_syn_options() -> OptionSet {
     }
 }
 
-fn syn(port: u16, isn: u32) -> Repr<'static> {
+pub(super) fn syn(port: u16, isn: u32) -> Repr<'static> {
     seg(port, isn, 0, TcpFlags::SYN, linux_syn_options())
 }
 
-fn reply(o: Outcome<Ipv4Addr>) -> Repr<'static> {
+pub(super) fn reply(o: Outcome<Ipv4Addr>) -> Repr<'static> {
     match o {
         Outcome::Reply(r) => {
             assert_eq!((r.local, r.remote), (LOCAL, PEER));
@@ -67,7 +77,12 @@ fn reply(o: Outcome<Ipv4Addr>) -> Repr<'static> {
 }
 
 /// Sends the SYN and returns the SYN-ACK.
-fn open(l: &mut Listener<'_, Ipv4Addr>, now: Instant, port: u16, isn: u32) -> Repr<'static> {
+pub(super) fn open(
+    l: &mut Listener<'_, Ipv4Addr>,
+    now: Instant,
+    port: u16,
+    isn: u32,
+) -> Repr<'static> {
     let out = l.handle_segment(now, LOCAL, PEER, &syn(port, isn)).unwrap();
     let sa = reply(out);
     assert_eq!(sa.flags, TcpFlags::SYN | TcpFlags::ACK);
@@ -76,7 +91,7 @@ fn open(l: &mut Listener<'_, Ipv4Addr>, now: Instant, port: u16, isn: u32) -> Re
 }
 
 /// The final ACK answering `syn_ack`, echoing its TSval.
-fn final_ack(port: u16, isn: u32, syn_ack: &Repr<'_>) -> Repr<'static> {
+pub(super) fn final_ack(port: u16, isn: u32, syn_ack: &Repr<'_>) -> Repr<'static> {
     let mut options = OptionSet::default();
     if let Some(ts) = syn_ack.options.timestamps() {
         options.timestamps = Some(Timestamps { tsval: 5100, tsecr: ts.tsval });
