@@ -187,9 +187,6 @@ counters! {
     /// ICMP error about a TCP segment ignored after RFC 5927's checks (its sequence
     /// number is not in flight, or no half-open entry has it).
     tcp_icmp_ignored,
-    /// Connection or listener slots released without an allocator to renew their buffers:
-    /// they cannot be used again (see the `tcp_sockets` module docs).
-    tcp_slots_spent,
 
     // --- transmit ---
     /// Outgoing packet dropped because its next hop did not answer ARP.

@@ -22,10 +22,9 @@
 //! multicast APIs in between; [`Stack::poll_event`] reports what happened and
 //! [`Stack::counters`] every packet dropped, by reason.
 //!
-//! All memory is the caller's ([`Storage`]); `no_std`, no allocator needed. The `alloc`
-//! feature adds `Storage::with_defaults`, `Storage::tcp_slots` and `Stack::udp_open`, and
-//! lets released TCP slots be renewed (without it, a TCP slot serves one connection: see
-//! [`TcpSlot`]).
+//! All memory is the caller's ([`Storage`]); `no_std`, no allocator needed (TCP slots
+//! serve connection after connection with the same buffers: see [`TcpSlot`]). The `alloc`
+//! feature adds `Storage::with_defaults`, `Storage::tcp_slots` and `Stack::udp_open`.
 #![no_std]
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]

@@ -49,13 +49,13 @@ impl<'a> Stack<'a> {
             .ok_or(TcpError::NoListenerSlot)?;
         let slot = t.listeners.get_mut(i).ok_or(TcpError::NoListenerSlot)?;
         let ListenerState::Free { syn_queue, backlog: storage } =
-            core::mem::replace(&mut slot.state, ListenerState::Spent)
+            core::mem::replace(&mut slot.state, ListenerState::moving())
         else {
             return Err(TcpError::NoListenerSlot);
         };
-        let limit = backlog.clamp(1, storage.len());
-        let listener = Listener::new(&mut self.core.rng, port, config, syn_queue, storage);
-        slot.state = ListenerState::Busy { listener, backlog: limit };
+        let mut listener = Listener::new(&mut self.core.rng, port, config, syn_queue, storage);
+        listener.set_backlog_limit(backlog.max(1));
+        slot.state = ListenerState::Busy { listener };
         t.listener_handle(i).ok_or(TcpError::NoListenerSlot)
     }
 
@@ -84,7 +84,7 @@ impl<'a> Stack<'a> {
     /// now the application's; `None` when none waits ([`Event::TcpAcceptReady`](crate::Event::TcpAcceptReady)
     /// says when one does) or the handle is stale.
     pub fn tcp_accept(&mut self, now: Instant, listener: ListenerHandle) -> Option<TcpHandle> {
-        self.core.tcp.listener_index(listener)?;
+        let li = self.core.tcp.listener_index(listener)?;
         let id = Some((listener.index, listener.generation));
         let (_, i) = self
             .core
@@ -102,6 +102,13 @@ impl<'a> Stack<'a> {
         {
             meta.listener = None;
             meta.accepted = true;
+            let (local, remote) = (meta.local, meta.remote);
+            // Its handshake leaves the backlog: room for the next one.
+            if let Some(ListenerState::Busy { listener }) =
+                self.core.tcp.listeners.get_mut(li).map(|l| &mut l.state)
+            {
+                listener.remove(local.addr, remote.addr, remote.port);
+            }
         }
         self.sync(now, i);
         self.core.tcp.handle(i)
@@ -290,7 +297,7 @@ impl<'a> Stack<'a> {
     ) -> Result<ListenerCounters, TcpError> {
         let li = self.core.tcp.listener_index(listener).ok_or(TcpError::InvalidHandle)?;
         match self.core.tcp.listeners.get(li).map(|l| &l.state) {
-            Some(ListenerState::Busy { listener, .. }) => Ok(*listener.counters()),
+            Some(ListenerState::Busy { listener }) => Ok(*listener.counters()),
             _ => Err(TcpError::InvalidHandle),
         }
     }

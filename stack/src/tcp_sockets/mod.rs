@@ -13,7 +13,7 @@
 //! |---|---|---|
 //! | connections | [`Storage::tcp_connections`](crate::Storage::tcp_connections) slots, each with its own send and receive buffers | the TIME-WAIT connection that entered TIME-WAIT first is recycled (as Linux does when its TIME-WAIT table is full, `tcp_max_tw_buckets`; counted in `tcp_time_wait_recycled`); with none, [`tcp_connect`](crate::Stack::tcp_connect) fails with [`TcpError::NoSlot`] and a handshake's final ACK is dropped (counted in `tcp_no_connection_slot`; the peer repeats it when our SYN-ACK is retransmitted) |
 //! | listeners | [`Storage::tcp_listeners`](crate::Storage::tcp_listeners) slots, each with its SYN queue and accept backlog | [`TcpError::NoListenerSlot`]; a full SYN queue answers with SYN cookies (RFC 4987) |
-//! | connections waiting for `tcp_accept` | the `backlog` given to [`tcp_listen`](crate::Stack::tcp_listen), at most the slot's backlog storage | the final ACK is dropped (counted in `tcp_accept_backlog_full`), as Linux does |
+//! | connections waiting for `tcp_accept` | the listener's accept backlog: the `backlog` given to [`tcp_listen`](crate::Stack::tcp_listen), at most the slot's backlog storage | the final ACK is dropped (counted in `tcp_accept_backlog_full`), as Linux does; the half-open entry stays and the peer's next ACK gets in once there is room |
 //! | segments the stack answers itself (RSTs, SYN-ACKs, listener ACKs) | [`TCP_CONTROL_QUEUE_LEN`] | dropped, counted in `tcp_control_queue_full` |
 //! | RSTs to segments for no socket | one [`TokenBucket`](unet_core::TokenBucket) ([`TcpConfig::rst_interval`], [`TcpConfig::rst_burst`]) | not sent, counted in `tcp_rst_rate_limited` |
 //!
@@ -29,11 +29,15 @@
 //! application can still read what was received and learn why, until it calls
 //! `tcp_close`. A connection waiting to be accepted that ends is released at once.
 //!
-//! **Buffer reuse.** unet-tcp's `Connection` and `Listener` do not hand their storage back
-//! yet, so a released slot gets fresh zeroed buffers of the same sizes from the allocator
-//! (feature `alloc`). Without `alloc`, a released slot cannot be used again (it is *spent*,
-//! counted in `tcp_slots_spent`): give as many slots as connections the application will
-//! ever open, until unet-tcp offers `Connection::into_buffers`.
+//! A connection made by a listener keeps its handshake in the listener's accept backlog
+//! until `tcp_accept` takes it (or it ends first), so the listener's backlog is the bound
+//! on connections not yet accepted (unet-tcp's listener module docs).
+//!
+//! **Buffer reuse.** A released slot gets its buffers back from the connection
+//! ([`Connection::into_buffers`](unet_tcp::Connection::into_buffers)), and a released
+//! listener slot its SYN queue and backlog ([`Listener::into_storage`](unet_tcp::Listener::into_storage)):
+//! slots serve any number of connections and listeners, one after the other, over the
+//! caller's borrowed storage, without an allocator.
 
 mod api;
 mod io;

@@ -5,12 +5,12 @@
 use unet_core::{Instant, WireError};
 use unet_ipv4::icmp::ReceivedError;
 use unet_tcp::conn::{reset_for, time_wait_reusable, Connection, IcmpError, State};
-use unet_tcp::listener::Outcome;
+use unet_tcp::listener::{DropReason, Outcome};
 use unet_tcp::{Endpoint, Repr, RingBuffer, Segment, SeqNumber, TcpFlags};
 use unet_udp::icmp::IcmpErrorKind;
 
 use super::slot::{ListenerState, Meta, SlotState};
-use super::table::{push_tcp_event, Control, RoomError};
+use super::table::{push_tcp_event, Control};
 use crate::counters::bump;
 use crate::rx::{Datagram, Dst};
 use crate::stack::Core;
@@ -40,7 +40,7 @@ impl Core<'_> {
                 return self.tcp_segment_to_connection(now, i, &repr, payload);
             }
             // RFC 6191 / RFC 1122 §4.2.2.13: a new SYN reopens a TIME-WAIT 4-tuple.
-            self.tcp.release(i, &mut self.counters);
+            self.tcp.release(i);
         }
         if let Some(li) = self.tcp.find_listener(repr.dst_port) {
             return self.tcp_segment_to_listener(now, li, local, remote, &repr, payload);
@@ -70,7 +70,8 @@ impl Core<'_> {
     }
 
     /// RFC 9293 §3.10.7.2 (and the SYN-RECEIVED of half-open entries) in the listener; a
-    /// completed handshake becomes a connection at once (module docs of `tcp_sockets`).
+    /// completed handshake becomes a connection at once and its entry stays in the
+    /// listener's backlog until `tcp_accept` (module docs of `tcp_sockets`).
     fn tcp_segment_to_listener(
         &mut self,
         now: Instant,
@@ -83,16 +84,13 @@ impl Core<'_> {
         let f = repr.flags;
         let may_complete =
             f.contains(TcpFlags::ACK) && !f.intersects(TcpFlags::SYN | TcpFlags::RST);
-        if may_complete {
-            // No room for the connection: the ACK is dropped (not reset), the half-open
-            // entry stays and its SYN-ACK retransmission brings the ACK back later.
-            match self.tcp.listener_has_room(li) {
-                Ok(()) => {}
-                Err(RoomError::Backlog) => return bump(&mut self.counters.tcp_accept_backlog_full),
-                Err(RoomError::Slot) => return bump(&mut self.counters.tcp_no_connection_slot),
-            }
+        if may_complete && !self.tcp.can_take_slot() {
+            // No slot for the connection: the ACK is dropped (not reset), the half-open
+            // entry stays and its SYN-ACK retransmission brings the ACK back later. (The
+            // listener's own backlog limit works the same way, inside the listener.)
+            return bump(&mut self.counters.tcp_no_connection_slot);
         }
-        let Some(ListenerState::Busy { listener, .. }) =
+        let Some(ListenerState::Busy { listener }) =
             self.tcp.listeners.get_mut(li).map(|l| &mut l.state)
         else {
             return;
@@ -104,8 +102,17 @@ impl Core<'_> {
                 self.tcp.push_control(c, &mut self.counters);
             }
             Ok(Outcome::Established) => {
-                let Some(handshake) = listener.accept() else { return };
+                // The entry stays in the backlog, which so bounds the connections not yet
+                // accepted; `tcp_accept` (or the connection's end) removes it.
+                let Some(handshake) = listener.backlog().last().copied() else { return };
                 let Some((i, rx, tx)) = self.tcp.take_slot(&mut self.counters) else {
+                    // Checked above; should it happen, the handshake is forgotten and the
+                    // peer's next segment gets the listener's RST.
+                    if let Some(ListenerState::Busy { listener }) =
+                        self.tcp.listeners.get_mut(li).map(|l| &mut l.state)
+                    {
+                        listener.remove(local.addr, remote.addr, remote.port);
+                    }
                     return bump(&mut self.counters.tcp_no_connection_slot);
                 };
                 let config = self.tcp.conn_config();
@@ -139,6 +146,9 @@ impl Core<'_> {
                     push_tcp_event(&mut self.events, &mut self.counters, Event::TcpAcceptReady(h));
                 }
                 self.tcp.sync(i, now, &mut self.events, &mut self.counters);
+            }
+            Ok(Outcome::Dropped(DropReason::BacklogFull)) => {
+                bump(&mut self.counters.tcp_accept_backlog_full)
             }
             Ok(Outcome::Dropped(_)) | Err(_) => bump(&mut self.counters.tcp_listener_dropped),
         }
@@ -197,7 +207,7 @@ impl Core<'_> {
             return true;
         }
         let Some(li) = self.tcp.find_listener(src_port) else { return false };
-        if let Some(ListenerState::Busy { listener, .. }) =
+        if let Some(ListenerState::Busy { listener }) =
             self.tcp.listeners.get_mut(li).map(|l| &mut l.state)
         {
             let hard = error == IcmpError::HardUnreachable;

@@ -17,10 +17,9 @@ use super::TcpError;
 /// Suggested sizes: 64 KiB each for bulk transfers (Storage's defaults), 4–8 KiB on a
 /// microcontroller (at least 4 MSS for the congestion window to grow).
 ///
-/// **Reuse.** unet-tcp's `Connection` does not hand its buffers back yet, so when a slot
-/// is released its buffers go with the connection: with the `alloc` feature the slot
-/// gets fresh zeroed buffers of the same sizes; without it the slot is spent (counted in
-/// `Counters::tcp_slots_spent`) and serves no other connection. Listener slots likewise.
+/// **Reuse.** When the slot is released its connection gives the buffers back
+/// ([`Connection::into_buffers`]) and the slot serves the next connection with them: a
+/// slot lasts for any number of connections, borrowed storage and no allocator needed.
 pub struct TcpSlot<'a, A: IpAddress = Ipv4Addr> {
     pub(crate) generation: u16,
     pub(crate) rx_capacity: usize,
@@ -31,16 +30,16 @@ pub struct TcpSlot<'a, A: IpAddress = Ipv4Addr> {
 // The slot is sized for its connection either way; there is no allocator to box it.
 #[allow(clippy::large_enum_variant)]
 pub(crate) enum SlotState<'a, A: IpAddress> {
-    Free {
-        rx: ManagedSlice<'a, u8>,
-        tx: ManagedSlice<'a, u8>,
-    },
-    Busy {
-        conn: Connection<'a, A>,
-        meta: Meta<A>,
-    },
-    /// Released without an allocator: its buffers went with the connection (module docs).
-    Spent,
+    Free { rx: ManagedSlice<'a, u8>, tx: ManagedSlice<'a, u8> },
+    Busy { conn: Connection<'a, A>, meta: Meta<A> },
+}
+
+impl<'a, A: IpAddress> SlotState<'a, A> {
+    /// What a slot holds for a moment while its buffers move (never seen outside the
+    /// function that takes them).
+    pub(crate) fn moving() -> SlotState<'a, A> {
+        SlotState::Free { rx: ManagedSlice::Borrowed(&mut []), tx: ManagedSlice::Borrowed(&mut []) }
+    }
 }
 
 /// What the stack knows of a connection beyond the machine.
@@ -95,25 +94,23 @@ impl<'a, A: IpAddress> TcpSlot<'a, A> {
         self.tx_capacity
     }
 
-    /// Ends the use of the slot: its connection (if any) is dropped and the slot is free
-    /// again — with fresh buffers from the allocator, or spent without one (module docs of
-    /// [`tcp_sockets`](super)). Returns false when the slot is spent.
-    pub(crate) fn release(&mut self) -> bool {
+    /// Ends the use of the slot: its connection (if any) is dropped, its buffers come back
+    /// and the slot is free again, under a new generation (old handles go stale).
+    /// Returns what the connection's metadata was, if it had one.
+    pub(crate) fn release(&mut self) -> Option<Meta<A>> {
         self.generation = self.generation.wrapping_add(1);
-        self.state = fresh_buffers(self.rx_capacity, self.tx_capacity);
-        self.is_free()
+        match core::mem::replace(&mut self.state, SlotState::moving()) {
+            SlotState::Busy { conn, meta } => {
+                let (rx, tx) = conn.into_buffers();
+                self.state = SlotState::Free { rx: rx.into_storage(), tx: tx.into_storage() };
+                Some(meta)
+            }
+            free => {
+                self.state = free;
+                None
+            }
+        }
     }
-}
-
-#[cfg(feature = "alloc")]
-fn fresh_buffers<'a, A: IpAddress>(rx: usize, tx: usize) -> SlotState<'a, A> {
-    use alloc::vec;
-    SlotState::Free { rx: vec![0u8; rx].into(), tx: vec![0u8; tx].into() }
-}
-
-#[cfg(not(feature = "alloc"))]
-fn fresh_buffers<'a, A: IpAddress>(_rx: usize, _tx: usize) -> SlotState<'a, A> {
-    SlotState::Spent
 }
 
 impl<A: IpAddress> fmt::Debug for TcpSlot<'_, A> {
@@ -123,7 +120,6 @@ impl<A: IpAddress> fmt::Debug for TcpSlot<'_, A> {
         match &self.state {
             SlotState::Free { .. } => d.field("state", &"free"),
             SlotState::Busy { conn, .. } => d.field("state", &conn.state()),
-            SlotState::Spent => d.field("state", &"spent"),
         };
         d.finish()
     }
@@ -149,10 +145,7 @@ pub(crate) enum ListenerState<'a, A: IpAddress> {
     },
     Busy {
         listener: Listener<'a, A>,
-        /// Connections allowed to wait for `tcp_accept`.
-        backlog: usize,
     },
-    Spent,
 }
 
 impl<'a, A: IpAddress> ListenerSlot<'a, A> {
@@ -177,25 +170,27 @@ impl<'a, A: IpAddress> ListenerSlot<'a, A> {
         matches!(self.state, ListenerState::Free { .. })
     }
 
-    /// Ends the listener (see [`TcpSlot`]'s release for what happens to the storage).
+    /// Ends the listener: its SYN queue and backlog storage come back
+    /// ([`Listener::into_storage`]) for the next one, under a new generation.
     pub(crate) fn release(&mut self) {
         self.generation = self.generation.wrapping_add(1);
-        self.state = fresh_listener(self.syn_queue_len, self.backlog_len);
+        if let ListenerState::Busy { listener } =
+            core::mem::replace(&mut self.state, ListenerState::moving())
+        {
+            let (syn_queue, backlog) = listener.into_storage();
+            self.state = ListenerState::Free { syn_queue, backlog };
+        }
     }
 }
 
-#[cfg(feature = "alloc")]
-fn fresh_listener<'a, A: IpAddress>(syn_queue: usize, backlog: usize) -> ListenerState<'a, A> {
-    use alloc::vec;
-    ListenerState::Free {
-        syn_queue: vec![None; syn_queue].into(),
-        backlog: vec![None; backlog].into(),
+impl<'a, A: IpAddress> ListenerState<'a, A> {
+    /// A placeholder while the storage moves (see [`SlotState::moving`]).
+    pub(crate) fn moving() -> ListenerState<'a, A> {
+        ListenerState::Free {
+            syn_queue: ManagedSlice::Borrowed(&mut []),
+            backlog: ManagedSlice::Borrowed(&mut []),
+        }
     }
-}
-
-#[cfg(not(feature = "alloc"))]
-fn fresh_listener<'a, A: IpAddress>(_syn_queue: usize, _backlog: usize) -> ListenerState<'a, A> {
-    ListenerState::Spent
 }
 
 impl<A: IpAddress> fmt::Debug for ListenerSlot<'_, A> {
@@ -204,8 +199,7 @@ impl<A: IpAddress> fmt::Debug for ListenerSlot<'_, A> {
         d.field("syn_queue", &self.syn_queue_len).field("backlog", &self.backlog_len);
         match &self.state {
             ListenerState::Free { .. } => d.field("port", &"free"),
-            ListenerState::Busy { listener, .. } => d.field("port", &listener.port()),
-            ListenerState::Spent => d.field("port", &"spent"),
+            ListenerState::Busy { listener } => d.field("port", &listener.port()),
         };
         d.finish()
     }

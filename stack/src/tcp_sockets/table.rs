@@ -7,7 +7,7 @@ use managed::ManagedSlice;
 use unet_core::ports::EphemeralPorts;
 use unet_core::rng::RngCore;
 use unet_core::{Instant, IpAddress, TokenBucket};
-use unet_tcp::conn::{self, mss_for_mtu, State};
+use unet_tcp::conn::{self, mss_for_mtu, wscale_for, State};
 use unet_tcp::isn::IsnGenerator;
 use unet_tcp::listener::ListenerConfig;
 use unet_tcp::{Endpoint, Repr};
@@ -116,35 +116,9 @@ impl<'a, A: IpAddress> TcpTable<'a, A> {
         })
     }
 
-    /// Connections made by listener `li` and not yet accepted.
-    pub(crate) fn pending_accepts(&self, li: usize) -> usize {
-        let Some(id) = self.listener_id(li) else { return 0 };
-        self.slots
-            .iter()
-            .filter(
-                |s| matches!(&s.state, SlotState::Busy { meta, .. } if meta.listener == Some(id)),
-            )
-            .count()
-    }
-
     fn listener_id(&self, li: usize) -> Option<(u16, u16)> {
         let l = self.listeners.get(li)?;
         Some((u16::try_from(li).ok()?, l.generation))
-    }
-
-    /// Room for one more connection from listener `li`: its backlog and a slot.
-    pub(crate) fn listener_has_room(&self, li: usize) -> Result<(), RoomError> {
-        let backlog = match self.listeners.get(li).map(|l| &l.state) {
-            Some(ListenerState::Busy { backlog, .. }) => *backlog,
-            _ => 0,
-        };
-        if self.pending_accepts(li) >= backlog {
-            return Err(RoomError::Backlog);
-        }
-        if !self.can_take_slot() {
-            return Err(RoomError::Slot);
-        }
-        Ok(())
     }
 
     /// A free slot, or a TIME-WAIT one to recycle.
@@ -152,7 +126,6 @@ impl<'a, A: IpAddress> TcpTable<'a, A> {
         self.slots.iter().any(|s| match &s.state {
             SlotState::Free { .. } => true,
             SlotState::Busy { conn, .. } => conn.state() == State::TimeWait,
-            SlotState::Spent => false,
         })
     }
 
@@ -166,7 +139,7 @@ impl<'a, A: IpAddress> TcpTable<'a, A> {
             if let Some(i) = self.slots.iter().position(TcpSlot::is_free) {
                 let slot = self.slots.get_mut(i)?;
                 let SlotState::Free { rx, tx } =
-                    core::mem::replace(&mut slot.state, SlotState::Spent)
+                    core::mem::replace(&mut slot.state, SlotState::moving())
                 else {
                     return None;
                 };
@@ -184,15 +157,21 @@ impl<'a, A: IpAddress> TcpTable<'a, A> {
                 })
                 .min()?;
             bump(&mut counters.tcp_time_wait_recycled);
-            self.release(oldest.1, counters);
+            self.release(oldest.1);
         }
     }
 
-    /// Releases slot `i` (the connection in it, if any, is dropped).
-    pub(crate) fn release(&mut self, i: usize, counters: &mut Counters) {
-        if let Some(slot) = self.slots.get_mut(i) {
-            if !slot.release() {
-                bump(&mut counters.tcp_slots_spent);
+    /// Releases slot `i`: the connection in it, if any, is dropped and its buffers stay in
+    /// the slot for the next one; if it was never accepted, its handshake leaves its
+    /// listener's backlog.
+    pub(crate) fn release(&mut self, i: usize) {
+        let Some(meta) = self.slots.get_mut(i).and_then(TcpSlot::release) else { return };
+        let Some((li, generation)) = meta.listener else { return };
+        if let Some(l) = self.listeners.get_mut(usize::from(li)) {
+            if let (true, ListenerState::Busy { listener }) =
+                (l.generation == generation, &mut l.state)
+            {
+                listener.remove(meta.local.addr, meta.remote.addr, meta.remote.port);
             }
         }
     }
@@ -238,11 +217,11 @@ impl<'a, A: IpAddress> TcpTable<'a, A> {
 
     pub(crate) fn poll_timeout(&self) -> Option<Instant> {
         let conns = self.slots.iter().filter_map(|s| match &s.state {
-            SlotState::Busy { conn, .. } => conn_timeout(conn),
+            SlotState::Busy { conn, .. } => conn.poll_timeout(),
             _ => None,
         });
         let listeners = self.listeners.iter().filter_map(|l| match &l.state {
-            ListenerState::Busy { listener, .. } => listener.poll_timeout(),
+            ListenerState::Busy { listener } => listener.poll_timeout(),
             _ => None,
         });
         conns.chain(listeners).min()
@@ -253,14 +232,14 @@ impl<'a, A: IpAddress> TcpTable<'a, A> {
         for i in 0..self.slots.len() {
             if let Some(SlotState::Busy { conn, .. }) = self.slots.get_mut(i).map(|s| &mut s.state)
             {
-                if conn_timeout(conn).is_some_and(|t| t <= now) {
+                if conn.poll_timeout().is_some_and(|t| t <= now) {
                     conn.handle_timeout(now);
                     self.sync(i, now, events, c);
                 }
             }
         }
         for l in self.listeners.iter_mut() {
-            if let ListenerState::Busy { listener, .. } = &mut l.state {
+            if let ListenerState::Busy { listener } = &mut l.state {
                 if listener.poll_timeout().is_some_and(|t| t <= now) {
                     listener.handle_timeout(now);
                 }
@@ -296,29 +275,12 @@ impl<'a, A: IpAddress> TcpTable<'a, A> {
                     self.push_control(Control { src: t.src, dst: t.dst, repr: t.repr }, c);
                 }
                 if release {
-                    self.release(i, c);
+                    self.release(i);
                 }
             }
             _ => {}
         }
     }
-}
-
-/// A connection's next deadline. A CLOSED connection has none: unet-tcp still reports
-/// the user timeout of a connection whose SYN was never acknowledged after it closed,
-/// which would wake the stack forever.
-fn conn_timeout<A: IpAddress>(conn: &unet_tcp::Connection<'_, A>) -> Option<Instant> {
-    if conn.state() == State::Closed {
-        return None;
-    }
-    conn.poll_timeout()
-}
-
-/// Why a listener cannot take one more connection now.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum RoomError {
-    Backlog,
-    Slot,
 }
 
 /// Queues a TCP event unless the same one already waits (events are hints: one
@@ -332,14 +294,4 @@ pub(crate) fn push_tcp_event(events: &mut Events, c: &mut Counters, event: Event
         bump(&mut c.events_dropped);
     }
     let _ = events.push_back(event);
-}
-
-/// The smallest window scale shift that lets `capacity` bytes be advertised (RFC 7323
-/// §2.3: at most 14).
-pub(crate) fn wscale_for(capacity: usize) -> u8 {
-    let mut shift = 0u8;
-    while shift < 14 && (capacity >> shift) > usize::from(u16::MAX) {
-        shift += 1;
-    }
-    shift
 }

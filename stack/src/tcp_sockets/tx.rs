@@ -27,7 +27,7 @@ impl Core<'_> {
             return self.send_control(now, buf, our, c);
         }
         let reply = self.tcp.listeners.iter_mut().find_map(|l| match &mut l.state {
-            ListenerState::Busy { listener, .. } => listener.poll_transmit(now),
+            ListenerState::Busy { listener } => listener.poll_transmit(now),
             _ => None,
         });
         if let Some(r) = reply {
