@@ -34,7 +34,9 @@ fn demo_runs_to_completion_and_the_same_seed_gives_the_same_transcript() {
         "== 5. A closed port",
         "== 6. A datagram larger than the MTU",
         "== 7. A lossy link",
-        "== 8. What each stack counted",
+        "== 8. TCP: the handshake, 1 MiB checked byte for byte, the four-way close",
+        "== 9. TCP over lossy links",
+        "== 10. What each stack counted",
         // What they show.
         "address 192.0.2.1 ready",
         "> Probe who-has 192.0.2.3",
@@ -54,11 +56,66 @@ fn demo_runs_to_completion_and_the_same_seed_gives_the_same_transcript() {
         "answer to request 5",
         "tx_fragmented=1",
         "rx_reassembled=1",
+        // TCP: the handshake with its options, the download, the close, TIME-WAIT.
+        "tcp source on port 19",
+        "Flags [S], seq ",
+        "Flags [S.], seq ",
+        "options [mss 1460,sackOK,TS val ",
+        "wscale ",
+        "tcp#0 connected: ESTABLISHED",
+        "tcp source :19: connection from 192.0.2.1:",
+        "more data segments (",
+        "read 1048576 bytes in ",
+        "Mbit/s), every byte the pattern sent",
+        "tcp source :19: 192.0.2.1:",
+        "0 bytes in, 1048576 bytes out; srtt ",
+        "holds 1 connection in TIME-WAIT",
+        // TCP over loss: retransmissions on the wire and in the diagnostics.
+        "tcp echo on port 7",
+        "> again: ",
+        "frames lost on the links",
+        "read 262144 bytes in ",
+        "262144 bytes in, 262144 bytes out",
+        "alpha    tcp_info: srtt ",
+        "tcp_accepted=1",
     ] {
         assert!(a.contains(expected), "missing {expected:?} in\n{a}");
     }
     let pos = |s: &str| a.find(s).unwrap();
     assert!(pos("== 1.") < pos("== 2.") && pos("== 7.") < pos("== 8."));
+    assert!(pos("== 9.") < pos("== 10."));
+    tcp_scenes_are_readable(&a);
+}
+
+/// The TCP scenes: the handshake and the close in order, their segments summarised, not
+/// thousands of lines; the four segments of the close each on the wire.
+fn tcp_scenes_are_readable(a: &str) {
+    let scene = &a[a.find("== 8.").unwrap()..a.find("== 9.").unwrap()];
+    let lines: Vec<&str> = scene.lines().collect();
+    assert!(lines.len() < 40, "{} lines in\n{scene}", lines.len());
+    let find = |needle: &str| {
+        lines.iter().position(|l| l.contains(needle)).unwrap_or_else(|| panic!("{needle}\n{scene}"))
+    };
+    let syn = find("Flags [S], seq");
+    let syn_ack = find("Flags [S.], seq");
+    let summary = find("more data segments");
+    let first_data =
+        lines.iter().position(|l| l.contains("TCP 19 > ") && l.contains("length 1448")).unwrap();
+    let bravo_fin = lines.iter().position(|l| l.contains("Flags [F") && l.contains("TCP 19 >"));
+    let alpha_fin = lines.iter().position(|l| l.contains("Flags [F") && l.contains("> 19:"));
+    assert!(syn < syn_ack && syn_ack < first_data && first_data < summary, "{scene}");
+    let (bravo_fin, alpha_fin) = (bravo_fin.unwrap(), alpha_fin.unwrap());
+    assert!(summary < bravo_fin && bravo_fin < alpha_fin, "{scene}");
+    // Between the FINs alpha's ACK of bravo's FIN, after alpha's FIN bravo's ACK.
+    let acks = |from: usize, to: usize, who: &str| {
+        lines[from..to].iter().filter(|l| l.contains(who) && l.contains("Flags [.]")).count()
+    };
+    assert_eq!(acks(bravo_fin, alpha_fin, "> 19:"), 1, "{scene}");
+    assert_eq!(acks(alpha_fin, lines.len(), "TCP 19 >"), 1, "{scene}");
+    let lossy = &a[a.find("== 9.").unwrap()..a.find("== 10.").unwrap()];
+    assert!(lossy.lines().count() < 60, "{lossy}");
+    let again = lossy.lines().filter(|l| l.contains("> again: ")).count();
+    assert!((1..=4).contains(&again), "{lossy}");
 }
 
 #[test]
@@ -92,7 +149,7 @@ fn demo_capture_decodes_frame_by_frame_with_the_dissector() {
         assert_eq!(d.bad_checksums().count(), 0, "{}", d.line());
         kinds.extend(d.layers.iter().map(|l| format!("{:?}", l.kind)));
     }
-    for k in [LayerKind::Arp, LayerKind::Ipv4, LayerKind::Icmpv4, LayerKind::Udp] {
+    for k in [LayerKind::Arp, LayerKind::Ipv4, LayerKind::Icmpv4, LayerKind::Udp, LayerKind::Tcp] {
         assert!(kinds.contains(&format!("{k:?}")), "{k:?} not in {kinds:?}");
     }
     let _ = std::fs::remove_dir_all(&dir);
@@ -118,6 +175,39 @@ fn host_argument_errors_are_clear_and_never_panic() {
         ),
         (&["host", "--tap", "t0", "--ipv4", "192.0.2.2/24", "--mtu", "20"], "--mtu 20"),
         (&["host", "--tap", "t0", "--ipv4", "192.0.2.2/24", "--udp-echo", "0"], "port 0"),
+        (&["host", "--tap", "t0", "--ipv4", "192.0.2.2/24", "--tcp-echo", "0"], "port 0"),
+        (
+            &["host", "--tap", "t0", "--ipv4", "192.0.2.2/24", "--tcp-source", "19"],
+            "--tcp-source needs --source-bytes N",
+        ),
+        (
+            &[
+                "host",
+                "--tap",
+                "t0",
+                "--ipv4",
+                "192.0.2.2/24",
+                "--tcp-discard",
+                "9",
+                "--tcp-echo",
+                "9",
+            ],
+            "one service per port",
+        ),
+        (
+            &[
+                "host",
+                "--tap",
+                "t0",
+                "--ipv4",
+                "192.0.2.2/24",
+                "--tcp-source",
+                "1",
+                "--source-bytes",
+                "5X",
+            ],
+            "K, M or G",
+        ),
     ];
     for (args, needle) in cases {
         let (code, err) = unet(args);

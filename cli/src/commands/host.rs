@@ -1,8 +1,9 @@
 //! `unet host --tap IFACE --ipv4 ADDR/PREFIX [...]`: a unet host on an existing TAP device.
 //!
-//! It answers ARP and ping, echoes UDP on the `--udp-echo` ports, records its traffic with
-//! `--pcap`, logs to stderr and stops cleanly (exit status 0, capture complete, counters
-//! printed) on SIGINT or SIGTERM. See [`crate::host`] for the pieces.
+//! It answers ARP and ping, echoes UDP on the `--udp-echo` ports, serves TCP echo, discard
+//! and a byte source on the `--tcp-echo`, `--tcp-discard` and `--tcp-source` ports, records
+//! its traffic with `--pcap`, logs to stderr and stops cleanly (exit status 0, capture
+//! complete, counters printed) on SIGINT or SIGTERM. See [`crate::host`] for the pieces.
 
 use std::net::Ipv4Addr;
 use std::path::PathBuf;
@@ -12,8 +13,8 @@ use unet_stack::ethernet::EthernetAddress;
 use unet_stack::ipv4::route::Ipv4Cidr;
 
 use crate::host::{
-    check_address, check_echo_ports, check_gateway, check_mac, check_mtu, default_mac,
-    HostSettings, SettingsError,
+    check_address, check_echo_ports, check_gateway, check_mac, check_mtu, check_tcp_services,
+    default_mac, parse_bytes, HostSettings, SettingsError,
 };
 
 /// Arguments of `unet host`.
@@ -34,6 +35,24 @@ pub struct HostArgs {
     /// Echo UDP datagrams received on PORT back to their sender (repeatable, up to 8).
     #[arg(long = "udp-echo", value_name = "PORT")]
     pub udp_echo: Vec<u16>,
+    /// Serve TCP echo (RFC 862) on PORT: what a connection sends comes back; when the peer
+    /// half-closes, the rest is echoed and the connection closed (repeatable; at most 4 TCP
+    /// ports in all, each serving up to 16 connections at once with the other ports).
+    #[arg(long = "tcp-echo", value_name = "PORT")]
+    pub tcp_echo: Vec<u16>,
+    /// Serve TCP discard (RFC 863) on PORT: read and drop, bytes per connection logged at
+    /// -v (repeatable).
+    #[arg(long = "tcp-discard", value_name = "PORT")]
+    pub tcp_discard: Vec<u16>,
+    /// Serve a TCP source on PORT: --source-bytes bytes of a fixed pseudo-random pattern
+    /// (the benchmarks' source data; the README shows how to check a download) to whoever
+    /// connects, then close (repeatable).
+    #[arg(long = "tcp-source", value_name = "PORT")]
+    pub tcp_source: Vec<u16>,
+    /// Bytes each --tcp-source connection gets: a number, optionally with K, M or G
+    /// (powers of 1024), e.g. 10M.
+    #[arg(long = "source-bytes", value_name = "N", value_parser = parse_bytes)]
+    pub source_bytes: Option<u64>,
     /// Record every frame in and out to FILE (pcap, opens in Wireshark).
     #[arg(long, value_name = "FILE")]
     pub pcap: Option<PathBuf>,
@@ -43,7 +62,8 @@ pub struct HostArgs {
     /// Use the address at once, without RFC 5227 probing (which takes a few seconds).
     #[arg(long)]
     pub no_acd: bool,
-    /// More log lines: -v neighbours and echoes, -vv every stack event.
+    /// More log lines: -v neighbours, echoes and TCP connections (bytes, RTT,
+    /// retransmissions), -vv every stack event.
     #[arg(short, long, action = clap::ArgAction::Count)]
     pub verbose: u8,
 }
@@ -74,6 +94,12 @@ impl HostArgs {
             gateway: self.gateway,
             mac,
             udp_echo: check_echo_ports(&self.udp_echo)?,
+            tcp: check_tcp_services(
+                &self.tcp_echo,
+                &self.tcp_discard,
+                &self.tcp_source,
+                self.source_bytes,
+            )?,
             pcap: self.pcap.clone(),
             mtu: self.mtu,
             acd: !self.no_acd,
@@ -124,6 +150,9 @@ pub fn run(args: &HostArgs) -> std::process::ExitCode {
                     report.recorded.map(|n| format!("; {n} frames recorded")).unwrap_or_default()
                 ),
             );
+            if !settings.tcp.is_empty() {
+                log.line(Level::Info, now, &format!("tcp: {}", report.tcp));
+            }
             log.line(Level::Info, now, &format!("counters: {}", report.counters));
             ExitCode::SUCCESS
         }
@@ -137,6 +166,7 @@ pub fn run(args: &HostArgs) -> std::process::ExitCode {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::host::TcpService;
     use clap::Parser;
 
     #[derive(Debug, Parser)]
@@ -176,6 +206,39 @@ mod tests {
         assert_eq!(s.mac.to_string(), "02:00:00:00:00:09");
         assert_eq!((s.udp_echo, s.mtu, s.verbosity, s.acd), (vec![7, 9], Some(1400), 2, true));
         assert_eq!(s.gateway, Some(Ipv4Addr::new(192, 0, 2, 1)));
+        assert!(s.tcp.is_empty());
+    }
+
+    #[test]
+    fn tcp_services_from_the_command_line() {
+        let a = parse(&[
+            "--tap",
+            "t",
+            "--ipv4",
+            "192.0.2.2/24",
+            "--tcp-echo",
+            "7",
+            "--tcp-discard",
+            "9",
+            "--tcp-source",
+            "19",
+            "--tcp-source",
+            "5001",
+            "--source-bytes",
+            "10M",
+        ])
+        .unwrap();
+        let s = a.settings().unwrap();
+        let bytes = 10 << 20;
+        assert_eq!(
+            s.tcp,
+            [
+                (7, TcpService::Echo),
+                (9, TcpService::Discard),
+                (19, TcpService::Source { bytes }),
+                (5001, TcpService::Source { bytes })
+            ]
+        );
     }
 
     #[test]
@@ -197,6 +260,8 @@ mod tests {
             (&["--tap", "t", "--ipv4", "192.0.2.2/24", "--mac", "zz"][..], "hexadecimal"),
             (&["--tap", "t", "--ipv4", "192.0.2.2/24", "--udp-echo", "70000"][..], "70000"),
             (&["--tap", "t", "--ipv4", "192.0.2.2/24", "--mtu", "-1"][..], "-1"),
+            (&["--tap", "t", "--ipv4", "192.0.2.2/24", "--tcp-echo", "x"][..], "'x'"),
+            (&["--tap", "t", "--ipv4", "192.0.2.2/24", "--source-bytes", "1T"][..], "K, M or G"),
         ] {
             let e = parse(args).unwrap_err().to_string();
             assert!(e.contains(needle), "{args:?}: {e}");
@@ -210,6 +275,18 @@ mod tests {
             ),
             (&["--tap", "t", "--ipv4", "192.0.2.2/24", "--udp-echo", "0"][..], "port 0"),
             (&["--tap", "t", "--ipv4", "192.0.2.2/24", "--mtu", "60"][..], "--mtu 60"),
+            (&["--tap", "t", "--ipv4", "192.0.2.2/24", "--tcp-echo", "0"][..], "port 0"),
+            (
+                &["--tap", "t", "--ipv4", "192.0.2.2/24", "--tcp-echo", "7", "--tcp-discard", "7"]
+                    [..],
+                "one service per port",
+            ),
+            (&["--tap", "t", "--ipv4", "192.0.2.2/24", "--tcp-source", "19"][..], "--source-bytes"),
+            (
+                &["--tap", "t", "--ipv4", "192.0.2.2/24", "--tcp-echo", "7", "--source-bytes", "1"]
+                    [..],
+                "only applies to --tcp-source",
+            ),
         ] {
             let e = parse(args).unwrap().settings().unwrap_err().to_string();
             assert!(e.contains(needle), "{args:?}: {e}");

@@ -7,6 +7,7 @@
 //! kernel's own tools talk to it.
 
 mod capture;
+mod digest;
 mod scenes;
 #[cfg(target_os = "linux")]
 pub mod tap;

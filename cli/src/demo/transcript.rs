@@ -9,7 +9,9 @@
 //!
 //! Lines with `>` are frames a host put on the wire, decoded by unet's own dissector (the
 //! Ethernet header left out); the others are what the hosts' applications and stacks
-//! report. Every frame is also kept for the capture written at the end.
+//! report. Every frame is also kept for the capture written at the end. During a TCP
+//! transfer a [`TcpDigest`] keeps the wire lines to the interesting ones (see
+//! [`Transcript::digest_tcp`]).
 
 use std::io::{self, Write};
 
@@ -17,6 +19,7 @@ use unet_core::Instant;
 use unet_netif::memory::{MirroredFrame, Switch};
 use unet_netif::pcap::LinkType;
 
+use super::digest::{TcpDigest, Verdict};
 use crate::decode::{dissect, LayerKind, Options, Outcome};
 
 /// Width of the host name column.
@@ -35,6 +38,8 @@ pub struct Transcript<'o> {
     lost: Vec<u64>,
     /// Print the wire lines.
     wire: bool,
+    /// Summarising a TCP transfer.
+    digest: Option<TcpDigest>,
 }
 
 impl std::fmt::Debug for Transcript<'_> {
@@ -53,6 +58,7 @@ impl<'o> Transcript<'o> {
             frames: Vec::new(),
             lost: Vec::new(),
             wire,
+            digest: None,
         }
     }
 
@@ -99,12 +105,37 @@ impl<'o> Transcript<'o> {
         self.line(at, name, text);
     }
 
+    /// From now on, shows only the TCP segments worth reading: those opening, closing or
+    /// resetting a connection, the first `show` data segments and ACKs, the first
+    /// `retransmissions` retransmissions (marked); the others, and the frames the links
+    /// lose, are counted for [`Transcript::end_digest`].
+    pub fn digest_tcp(&mut self, show: usize, retransmissions: usize) {
+        self.digest = Some(TcpDigest::new(show, retransmissions));
+    }
+
+    /// Ends the digest: prints its summary line (at `at`) and returns the retransmitted
+    /// segments it saw on the wire.
+    pub fn end_digest(&mut self, at: Instant) -> u64 {
+        let Some(mut digest) = self.digest.take() else { return 0 };
+        if let (true, Some(line)) = (self.wire, digest.take_summary()) {
+            self.line(at, "", &line);
+        }
+        digest.retransmissions()
+    }
+
     /// Takes the frames the switch saw since the last call, prints them (unless the wire
-    /// is hidden) and any frame the links lost since.
+    /// is hidden, or a digest hides them) and any frame the links lost since.
     pub fn wire(&mut self, switch: &Switch) {
         for frame in switch.take_mirror() {
-            if self.wire {
-                let text = format!("> {}", describe(&frame.data));
+            let verdict = self.digest.as_mut().map_or(Verdict::Show, |d| d.judge(&frame.data));
+            if verdict == Verdict::ShowClose && self.wire {
+                if let Some(line) = self.digest.as_mut().and_then(|d| d.take_summary()) {
+                    self.line(frame.at, "", &line);
+                }
+            }
+            if self.wire && verdict != Verdict::Hide {
+                let mark = if verdict == Verdict::ShowRetransmission { "> again: " } else { "> " };
+                let text = format!("{mark}{}", describe(&frame.data));
                 self.say(frame.at, frame.port, &text);
             }
             self.frames.push(frame);
@@ -112,7 +143,9 @@ impl<'o> Transcript<'o> {
         for port in 0..self.lost.len() {
             let lost = switch.stats(port).map_or(0, |s| s.lost);
             let before = self.lost.get(port).copied().unwrap_or(0);
-            if lost > before {
+            if let (true, Some(d)) = (lost > before, self.digest.as_mut()) {
+                d.lost = d.lost.saturating_add(lost.saturating_sub(before));
+            } else if lost > before {
                 let n = lost.saturating_sub(before);
                 let name = self.name(port);
                 let s = if n == 1 { "" } else { "s" };

@@ -2,8 +2,9 @@
 //! [`Simulation`], with their applications and the transcript.
 //!
 //! A scene drives it with [`World::run`]: every round the world narrates the frames that
-//! crossed the switch, reports the hosts' events, runs their echo servers, then calls the
-//! scene's closure with a [`Turn`] to act and decide whether it is done.
+//! crossed the switch, reports the hosts' events, runs their servers (UDP echo, the TCP
+//! services of `unet host`), then calls the scene's closure with a [`Turn`] to act and
+//! decide whether it is done.
 
 use std::net::Ipv4Addr;
 use std::ops::ControlFlow;
@@ -13,11 +14,11 @@ use unet_netif::memory::{LinkFaults, Switch};
 use unet_netif::sim::{RunOutcome, Simulation};
 use unet_stack::ethernet::EthernetAddress;
 use unet_stack::ipv4::route::Ipv4Cidr;
-use unet_stack::{Config, Event, Stack, Storage};
+use unet_stack::{Config, Event, Stack, Storage, TcpEvent};
 
 use super::transcript::Transcript;
 use super::DemoError;
-use crate::host::{default_mac, UdpEcho};
+use crate::host::{default_mac, TcpApps, TcpRecord, TcpService, UdpEcho};
 
 /// A host's number: its node in the simulation and its port on the switch.
 pub type HostId = usize;
@@ -35,6 +36,7 @@ pub struct DemoHost {
     /// Its MAC address.
     pub mac: EthernetAddress,
     echo: Option<UdpEcho>,
+    tcp: Option<TcpApps>,
 }
 
 /// The hosts, the switch, the clock and the transcript.
@@ -59,6 +61,8 @@ pub struct Turn<'a, 'o> {
     pub sim: &'a mut Simulation<Stack<'static>>,
     /// The events the hosts reported this round (already in the transcript).
     pub events: &'a [(HostId, Event)],
+    /// What the hosts' TCP services did this round (already in the transcript).
+    pub tcp: &'a [(HostId, TcpRecord)],
     /// The transcript.
     pub log: &'a mut Transcript<'o>,
 }
@@ -117,7 +121,7 @@ impl<'o> World<'o> {
         self.switch
             .set_faults(port.id(), LinkFaults { delay: LINK_DELAY, ..LinkFaults::default() });
         let id = self.sim.add_node(stack, port);
-        self.hosts.push(DemoHost { name, cidr, mac, echo: None });
+        self.hosts.push(DemoHost { name, cidr, mac, echo: None, tcp: None });
         self.log.add_name(name);
         id
     }
@@ -143,6 +147,26 @@ impl<'o> World<'o> {
         Ok(())
     }
 
+    /// Starts TCP services on host `id` (those `unet host --tcp-echo`, `--tcp-discard` and
+    /// `--tcp-source` run), replacing any it had.
+    pub fn start_tcp(
+        &mut self,
+        id: HostId,
+        services: &[(u16, TcpService)],
+    ) -> Result<(), DemoError> {
+        let now = self.sim.now();
+        let stack = self.sim.machine_mut(id);
+        if let Some(old) = self.hosts.get_mut(id).and_then(|h| h.tcp.as_mut()) {
+            old.close(stack, now);
+        }
+        let apps = TcpApps::open(stack, now, services)
+            .map_err(|(port, e)| DemoError::Setup(format!("tcp service on port {port}: {e}")))?;
+        if let Some(h) = self.hosts.get_mut(id) {
+            h.tcp = Some(apps);
+        }
+        Ok(())
+    }
+
     /// The virtual time.
     pub fn now(&self) -> Instant {
         self.sim.now()
@@ -163,10 +187,12 @@ impl<'o> World<'o> {
         let World { sim, hosts, log, switch, .. } = self;
         let until = sim.now() + limit;
         let mut events = Vec::new();
+        let mut records = Vec::new();
         let outcome = sim.run_until(until, |sim| {
             log.wire(switch);
             let now = sim.now();
             events.clear();
+            records.clear();
             for (id, host) in hosts.iter_mut().enumerate() {
                 let stack = sim.machine_mut(id);
                 while let Some(event) = stack.poll_event() {
@@ -176,8 +202,14 @@ impl<'o> World<'o> {
                 if let Some(echo) = &mut host.echo {
                     echo.poll(stack, |r| log.say(now, id, &r.to_string()));
                 }
+                if let Some(tcp) = &mut host.tcp {
+                    tcp.poll(stack, now, |r| {
+                        log.say(now, id, &r.to_string());
+                        records.push((id, r));
+                    });
+                }
             }
-            scene(&mut Turn { sim, events: &events, log })
+            scene(&mut Turn { sim, events: &events, tcp: &records, log })
         });
         self.log.wire(&self.switch);
         self.log.flush();
@@ -203,7 +235,22 @@ impl<'o> World<'o> {
 /// becoming readable is not).
 fn report(log: &mut Transcript<'_>, now: Instant, id: HostId, event: &Event) {
     match event {
-        Event::UdpReadable(_) | Event::UdpWritable(_) => {}
+        Event::UdpReadable(_) | Event::UdpWritable(_) | Event::TcpAcceptReady(_) => {}
+        Event::Tcp { handle, event } => {
+            let what = match event {
+                TcpEvent::Readable | TcpEvent::Writable => return,
+                TcpEvent::Connected => "connected: ESTABLISHED",
+                TcpEvent::PeerClosed => "the peer closed its side (FIN): end of its data",
+                TcpEvent::Closed => "CLOSED",
+                TcpEvent::Refused => "refused (RST)",
+                TcpEvent::Reset => "reset by the peer",
+                TcpEvent::TimedOut => "timed out",
+                TcpEvent::Unreachable => "ended by an ICMP error",
+                TcpEvent::Urgent => "urgent data",
+                _ => return,
+            };
+            log.say(now, id, &format!("{handle} {what}"));
+        }
         Event::AddressConflict { addr, other } => {
             log.say(
                 now,

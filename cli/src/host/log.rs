@@ -2,8 +2,9 @@
 //! prefixed with the seconds since the host started.
 //!
 //! Quiet by default: startup, the address becoming usable or conflicting, neighbours
-//! that do not answer, errors, the final counters. `-v` adds neighbours resolved and every
-//! UDP echo; `-vv` every stack event.
+//! that do not answer, errors, the final counters. `-v` adds neighbours resolved, every
+//! UDP echo and every TCP connection opened and closed (bytes, RTT, retransmissions);
+//! `-vv` every stack event.
 
 use std::io::Write;
 use std::net::Ipv4Addr;
@@ -14,6 +15,7 @@ use unet_stack::ethernet::EthernetAddress;
 use unet_stack::{Event, Stack};
 
 use super::echo::EchoRecord;
+use super::tcp_record::TcpRecord;
 
 /// How much a line is worth: shown when the verbosity is at least this.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -82,6 +84,11 @@ impl<W: Write> Log<W> {
 
     /// Logs what the echo application did.
     pub fn echo(&mut self, now: Instant, record: &EchoRecord) {
+        self.line(Level::Detail, now, &record.to_string());
+    }
+
+    /// Logs a TCP connection opened or closed, at `-v`.
+    pub fn tcp(&mut self, now: Instant, record: &TcpRecord) {
         self.line(Level::Detail, now, &record.to_string());
     }
 

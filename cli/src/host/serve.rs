@@ -1,5 +1,5 @@
 //! `unet host`'s life: open the TAP device (and the capture), build the stack, run it
-//! with the echo application until a signal, report.
+//! with the UDP echo and TCP applications until a signal, report.
 
 use std::fmt;
 use std::fs::File;
@@ -15,11 +15,11 @@ use unet_netif::host::{Clock, RunStats, Runner};
 use unet_netif::pcap::{PcapError, PcapWriter, TimestampPrecision};
 use unet_netif::{NetIf, NetIfError, Pollable, Tap, Tee};
 use unet_stack::udp::UdpError;
-use unet_stack::{Config, Stack, Storage};
+use unet_stack::{Config, Stack, Storage, TcpError};
 
 use super::echo::{EchoStats, UdpEcho};
 use super::log::{Level, Log};
-use super::HostSettings;
+use super::{HostSettings, TcpApps, TcpService, TcpStats};
 
 /// Why `unet host` could not run (or stopped on an error).
 #[derive(Debug)]
@@ -53,6 +53,13 @@ pub enum HostError {
         /// Why.
         error: UdpError,
     },
+    /// A TCP service's port could not be listened on.
+    Tcp {
+        /// The port.
+        port: u16,
+        /// Why.
+        error: TcpError,
+    },
     /// The signal handlers could not be installed.
     Signals(std::io::Error),
     /// The device failed while running.
@@ -85,6 +92,9 @@ impl fmt::Display for HostError {
             HostError::Echo { port, error } => {
                 write!(f, "cannot listen on UDP port {port}: {error}")
             }
+            HostError::Tcp { port, error } => {
+                write!(f, "cannot listen on TCP port {port}: {error}")
+            }
             HostError::Signals(e) => write!(f, "cannot install signal handlers: {e}"),
             HostError::Run(e) => write!(f, "the device failed: {e}"),
         }
@@ -100,6 +110,8 @@ pub struct HostReport {
     pub run: RunStats,
     /// The echo application's totals.
     pub echo: EchoStats,
+    /// The TCP services' totals.
+    pub tcp: TcpStats,
     /// The stack's counters.
     pub counters: unet_stack::Counters,
     /// Frames recorded, if recording.
@@ -142,12 +154,15 @@ pub fn serve<W: Write>(
     let mut stack = build_stack(settings, mtu, clock.now());
     let mut echo = UdpEcho::open(&mut stack, &settings.udp_echo)
         .map_err(|(port, error)| HostError::Echo { port, error })?;
+    let mut tcp = TcpApps::open(&mut stack, clock.now(), &settings.tcp)
+        .map_err(|(port, error)| HostError::Tcp { port, error })?;
     let echo_ports: Vec<String> = echo.ports().map(|p| p.to_string()).collect();
+    let tcp_services: Vec<String> = tcp.services().map(describe_service).collect();
     log.line(
         Level::Info,
         clock.now(),
         &format!(
-            "up on {} ({}): {} mac {}{}, mtu {mtu}{}{}{}",
+            "up on {} ({}): {} mac {}{}, mtu {mtu}{}{}{}{}",
             settings.tap,
             if settings.acd {
                 "probing the address first, RFC 5227"
@@ -162,6 +177,11 @@ pub fn serve<W: Write>(
             } else {
                 format!(", udp echo on {}", echo_ports.join(","))
             },
+            if tcp_services.is_empty() {
+                String::new()
+            } else {
+                format!(", tcp {}", tcp_services.join(", "))
+            },
             settings
                 .pcap
                 .as_ref()
@@ -175,6 +195,7 @@ pub fn serve<W: Write>(
             log.event(now, &event);
         }
         echo.poll(stack, |record| log.echo(now, &record));
+        tcp.poll(stack, now, |record| log.tcp(now, &record));
         log.neighbors(now, stack);
         ControlFlow::Continue(())
     };
@@ -204,7 +225,21 @@ pub fn serve<W: Write>(
             (run, Some(recorded))
         }
     };
-    Ok(HostReport { run, echo: echo.stats(), counters: stack.counters().clone(), recorded })
+    Ok(HostReport {
+        run,
+        echo: echo.stats(),
+        tcp: tcp.stats(),
+        counters: stack.counters().clone(),
+        recorded,
+    })
+}
+
+/// `echo on 7`, `source on 19 (1048576 bytes)`
+fn describe_service((port, service): (u16, TcpService)) -> String {
+    match service {
+        TcpService::Source { bytes } => format!("source on {port} ({bytes} bytes)"),
+        s => format!("{s} on {port}"),
+    }
 }
 
 fn run_on<N, F>(

@@ -1,6 +1,6 @@
 //! What `unet host` is told on its command line, checked before anything is opened: the
 //! interface address (RFC 1122 §3.2.1.3 forbids some), the gateway (RFC 1122 §3.3.1.1: it
-//! must be on-link), the MAC address and the UDP echo ports.
+//! must be on-link), the MAC address, the UDP echo ports and the TCP services.
 
 use std::fmt;
 use std::net::Ipv4Addr;
@@ -9,8 +9,14 @@ use std::path::PathBuf;
 use unet_stack::ethernet::EthernetAddress;
 use unet_stack::ipv4::route::Ipv4Cidr;
 
+use super::TcpService;
+
 /// The most UDP echo ports one host serves (each takes a socket slot of the stack).
 pub const MAX_ECHO_PORTS: usize = 8;
+
+/// The most TCP ports one host serves, all services together: the listener slots of
+/// `Storage::with_defaults`.
+pub const MAX_TCP_PORTS: usize = 4;
 
 /// A `unet host`'s validated settings.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,6 +31,8 @@ pub struct HostSettings {
     pub mac: EthernetAddress,
     /// Ports whose datagrams are echoed back, without duplicates.
     pub udp_echo: Vec<u16>,
+    /// TCP ports and their services, by port, one service per port.
+    pub tcp: Vec<(u16, TcpService)>,
     /// Where to record the traffic, if anywhere.
     pub pcap: Option<PathBuf>,
     /// The MTU asked for; `None`: the device's.
@@ -57,6 +65,9 @@ pub enum SettingsError {
     BadMac(EthernetAddress),
     /// More ports than [`MAX_ECHO_PORTS`], or port 0.
     BadEchoPorts(&'static str),
+    /// TCP services that cannot be: port 0, a port given two services, more than
+    /// [`MAX_TCP_PORTS`], `--tcp-source` without `--source-bytes` or the other way round.
+    BadTcpServices(String),
     /// An MTU below the 68 bytes every IPv4 link carries (RFC 791 §3.2) or above 65535.
     BadMtu(usize),
 }
@@ -77,6 +88,7 @@ impl fmt::Display for SettingsError {
                 )
             }
             SettingsError::BadEchoPorts(reason) => write!(f, "--udp-echo: {reason}"),
+            SettingsError::BadTcpServices(reason) => f.write_str(reason),
             SettingsError::BadMtu(mtu) => {
                 write!(f, "--mtu {mtu}: must be between {} and 65535", unet_stack::MIN_MTU)
             }
@@ -160,6 +172,67 @@ pub fn check_echo_ports(ports: &[u16]) -> Result<Vec<u16>, SettingsError> {
     Ok(ports)
 }
 
+/// Checks the TCP services asked for (`--tcp-echo`, `--tcp-discard`, `--tcp-source` with
+/// `--source-bytes`) and returns them by port, duplicates of one flag merged.
+pub fn check_tcp_services(
+    echo: &[u16],
+    discard: &[u16],
+    source: &[u16],
+    source_bytes: Option<u64>,
+) -> Result<Vec<(u16, TcpService)>, SettingsError> {
+    let bad = |s: String| Err(SettingsError::BadTcpServices(s));
+    let bytes = match (source.is_empty(), source_bytes) {
+        (false, None) => return bad("--tcp-source needs --source-bytes N".into()),
+        (true, Some(_)) => return bad("--source-bytes only applies to --tcp-source".into()),
+        (_, bytes) => bytes.unwrap_or(0),
+    };
+    let mut services: Vec<(u16, TcpService, &str)> = Vec::new();
+    for (ports, service, flag) in [
+        (echo, TcpService::Echo, "--tcp-echo"),
+        (discard, TcpService::Discard, "--tcp-discard"),
+        (source, TcpService::Source { bytes }, "--tcp-source"),
+    ] {
+        for &port in ports {
+            if port == 0 {
+                return bad(format!("{flag} 0: port 0 cannot be listened on"));
+            }
+            match services.iter().find(|(p, _, _)| *p == port) {
+                Some((_, s, _)) if *s == service => {}
+                Some((_, _, other)) => {
+                    return bad(format!("{other} {port} and {flag} {port}: one service per port"))
+                }
+                None => services.push((port, service, flag)),
+            }
+        }
+    }
+    if services.len() > MAX_TCP_PORTS {
+        return bad(format!(
+            "at most {MAX_TCP_PORTS} TCP ports in all (the stack's listener slots), {} given",
+            services.len()
+        ));
+    }
+    services.sort_unstable_by_key(|(p, _, _)| *p);
+    Ok(services.into_iter().map(|(p, s, _)| (p, s)).collect())
+}
+
+/// Reads a byte count: a number, optionally followed by `K`, `M` or `G` (or `KiB`, `MiB`,
+/// `GiB`: powers of 1024), e.g. `1048576`, `64K`, `10MiB`.
+pub fn parse_bytes(s: &str) -> Result<u64, String> {
+    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let (digits, unit) = s.split_at(split);
+    let shift = match unit.to_ascii_lowercase().as_str() {
+        "" => 0,
+        "k" | "kib" => 10,
+        "m" | "mib" => 20,
+        "g" | "gib" => 30,
+        _ => return Err(format!("{s:?}: a number of bytes, optionally with K, M or G")),
+    };
+    let n: u64 = digits
+        .parse()
+        .map_err(|_| format!("{s:?}: a number of bytes, optionally with K, M or G"))?;
+    n.checked_mul(1u64 << shift).ok_or_else(|| format!("{s:?}: too large"))
+}
+
 /// Checks an MTU given with `--mtu`.
 pub fn check_mtu(mtu: usize) -> Result<(), SettingsError> {
     if (unet_stack::MIN_MTU..=65535).contains(&mtu) {
@@ -224,5 +297,41 @@ mod tests {
         assert!(check_echo_ports(&(1..=9).collect::<Vec<_>>()).is_err());
         assert!(check_mtu(68).is_ok() && check_mtu(1500).is_ok());
         assert!(check_mtu(67).is_err() && check_mtu(65536).is_err());
+    }
+
+    #[test]
+    fn tcp_services_one_per_port_at_most_four() {
+        let s = check_tcp_services(&[7, 7], &[9], &[19], Some(100)).unwrap();
+        assert_eq!(
+            s,
+            [
+                (7, TcpService::Echo),
+                (9, TcpService::Discard),
+                (19, TcpService::Source { bytes: 100 })
+            ]
+        );
+        assert_eq!(check_tcp_services(&[], &[], &[], None), Ok(vec![]));
+        for (echo, discard, source, bytes, needle) in [
+            (&[0u16][..], &[][..], &[][..], None, "--tcp-echo 0: port 0"),
+            (&[7], &[7], &[], None, "--tcp-echo 7 and --tcp-discard 7: one service per port"),
+            (&[], &[], &[19], None, "--tcp-source needs --source-bytes"),
+            (&[], &[9], &[], Some(5), "--source-bytes only applies to --tcp-source"),
+            (&[1, 2, 3], &[4], &[5], Some(1), "at most 4 TCP ports"),
+        ] {
+            let e = check_tcp_services(echo, discard, source, bytes).unwrap_err().to_string();
+            assert!(e.contains(needle), "{e}");
+        }
+    }
+
+    #[test]
+    fn byte_counts_with_binary_units() {
+        assert_eq!(parse_bytes("0"), Ok(0));
+        assert_eq!(parse_bytes("1048576"), Ok(1 << 20));
+        assert_eq!(parse_bytes("64K"), Ok(64 << 10));
+        assert_eq!(parse_bytes("10MiB"), Ok(10 << 20));
+        assert_eq!(parse_bytes("2g"), Ok(2 << 30));
+        for bad in ["", "-1", "1.5M", "3T", "K", "99999999999999999999", "17179869184G"] {
+            assert!(parse_bytes(bad).is_err(), "{bad}");
+        }
     }
 }

@@ -6,6 +6,7 @@ mod boot;
 mod lossy;
 mod ping;
 mod summary;
+mod tcp;
 mod udp;
 
 use super::{DemoError, World};
@@ -50,6 +51,16 @@ pub const SCENES: &[Scene] = &[
         name: "lossy-link",
         title: "A lossy link: the client retries until every answer comes",
         run: lossy::lossy,
+    },
+    Scene {
+        name: "tcp-download",
+        title: "TCP: the handshake, 1 MiB checked byte for byte, the four-way close (RFC 9293)",
+        run: tcp::download,
+    },
+    Scene {
+        name: "tcp-lossy",
+        title: "TCP over lossy links: retransmissions and recovery (RFC 6298, RFC 6675)",
+        run: tcp::lossy_echo,
     },
     Scene { name: "counters", title: "What each stack counted", run: summary::counters },
 ];
