@@ -88,7 +88,9 @@ impl<A: IpAddress> Connection<'_, A> {
                 self.counters.zero_window_drops += 1;
             } else {
                 if !flags.contains(TcpFlags::RST) {
-                    self.ack.now = true;
+                    // One ACK per unacceptable segment (RFC 9293 §3.10.7.4): a duplicate
+                    // ACK for a duplicate segment (RFC 5681 §4.2).
+                    self.ack.owe_duplicate();
                 }
                 let old = (seq + payload.len() as u32).diff(self.rcv_nxt) <= 0;
                 if self.sack_ok && !payload.is_empty() && old {

@@ -189,7 +189,19 @@ pub struct Connection<'a, A: IpAddress> {
     counters: Counters,
 }
 
+/// ACKs of earlier RCV.NXTs that can be owed at once (see [`AckPending::points`]); more
+/// merge into the later ones (the oldest is dropped).
+const OWED_ACKS: usize = 8;
+
 /// What is owed to the peer in acknowledgments (RFC 9293 §3.8.6.3).
+///
+/// The caller may hand over several segments before it calls `poll_transmit` (a driver's
+/// batch, a simulation instant). Each still gets the ACK it calls for, as if it had been
+/// processed alone: every second full-sized segment (RFC 5681 §4.2 "SHOULD generate an
+/// ACK for at least every second full-sized segment") and every out-of-order or duplicate
+/// segment ("SHOULD send an immediate duplicate ACK"). One stretch ACK for a whole batch
+/// would make a single lost ACK cost a retransmission timeout, hide duplicate ACKs from
+/// fast retransmit, and slow the peer's window growth (RFC 3465's byte counting limit).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 struct AckPending {
     /// An ACK must go out with the next transmit.
@@ -198,6 +210,54 @@ struct AckPending {
     segments: u8,
     /// When a delayed ACK is due.
     deadline: Option<Instant>,
+    /// RCV.NXT each time an ACK became due, oldest first (`len` of them): those below the
+    /// current RCV.NXT are sent as ACKs of their own, before the ACK of RCV.NXT.
+    points: [SeqNumber; OWED_ACKS],
+    len: u8,
+    /// Duplicate ACKs owed beyond the one `now` stands for (at most `OWED_ACKS`).
+    dups: u8,
+}
+
+impl AckPending {
+    /// Notes that an ACK of `rcv_nxt` is due, keeping the earlier ones still owed.
+    fn owe(&mut self, rcv_nxt: SeqNumber) {
+        self.now = true;
+        let len = usize::from(self.len);
+        if len > 0 && self.points[len - 1] == rcv_nxt {
+            return;
+        }
+        if len == OWED_ACKS {
+            // Full: the oldest merges into the next one (that ACK covers it).
+            self.points.copy_within(1.., 0);
+            self.points[OWED_ACKS - 1] = rcv_nxt;
+        } else {
+            self.points[len] = rcv_nxt;
+            self.len += 1;
+        }
+    }
+
+    /// Notes one more duplicate ACK due (an out-of-order or duplicate segment): the first
+    /// is `now` itself, the others are counted.
+    fn owe_duplicate(&mut self) {
+        if self.now {
+            self.dups = self.dups.saturating_add(1).min(OWED_ACKS as u8);
+        }
+        self.now = true;
+    }
+
+    /// The oldest owed ACK below `rcv_nxt`, removed; `None` when only the ACK of
+    /// `rcv_nxt` itself remains (or nothing).
+    fn pop_earlier(&mut self, rcv_nxt: SeqNumber) -> Option<SeqNumber> {
+        while self.len > 0 {
+            let p = self.points[0];
+            self.points.copy_within(1.., 0);
+            self.len -= 1;
+            if p.diff(rcv_nxt) < 0 {
+                return Some(p);
+            }
+        }
+        None
+    }
 }
 
 impl<'a, A: IpAddress> Connection<'a, A> {

@@ -290,9 +290,45 @@ impl<'a, A: IpAddress> Connection<'a, A> {
         if !(self.ack.now || delayed_due) {
             return None;
         }
+        if let Some(point) = self.ack.pop_earlier(self.rcv_nxt) {
+            // An ACK owed since before the latest segments arrived (`AckPending`).
+            return Some(self.earlier_ack(now, point));
+        }
+        let dups = self.ack.dups;
         let repr = self.header(now, self.snd_nxt, TcpFlags::ACK);
+        if dups > 0 {
+            // More duplicate ACKs owed: one per out-of-order segment (RFC 5681 §4.2).
+            self.ack.dups = dups - 1;
+            self.ack.now = true;
+        }
         self.counters.segments_out += 1;
         Some(self.addressed(repr))
+    }
+
+    /// An ACK of `point`, an RCV.NXT passed since: what the segments up to it called for
+    /// had they been processed one by one. Its window keeps the right edge we offer now
+    /// (RFC 9293 §3.8.6: never moved left; the field rounds down as every window does).
+    fn earlier_ack(&mut self, now: Instant, point: SeqNumber) -> Transmit<A> {
+        self.window_to_advertise();
+        let window = self.rcv_adv.diff(point).max(0) as u32;
+        let field = (window >> self.rcv_wscale).min(u32::from(u16::MAX)) as u16;
+        let options = OptionSet {
+            timestamps: self.ts.map(|ts| Timestamps { tsval: self.ts_val(now), tsecr: ts.recent }),
+            sack_blocks: self.sack_blocks(),
+            ..OptionSet::default()
+        };
+        self.counters.segments_out += 1;
+        self.addressed(Repr {
+            src_port: self.local.port,
+            dst_port: self.remote.port,
+            seq_number: self.snd_nxt,
+            ack_number: point,
+            flags: TcpFlags::ACK,
+            window_len: field,
+            urgent_pointer: 0,
+            options: TcpOptions::Typed(options),
+            payload_len: 0,
+        })
     }
 
     /// The common header of a synchronized segment: ACK of RCV.NXT, our window, and the
@@ -327,6 +363,8 @@ impl<'a, A: IpAddress> Connection<'a, A> {
         self.ack.now = false;
         self.ack.segments = 0;
         self.ack.deadline = None;
+        self.ack.len = 0;
+        self.ack.dups = 0;
         self.last_ack_sent = self.rcv_nxt;
     }
 

@@ -173,7 +173,16 @@ impl<'a, A: IpAddress> Connection<'a, A> {
             return None;
         }
         let smss = self.effective_mss() as u32;
-        let seg = match self.rexmit_seg.take() {
+        // The first retransmission, unless ACKs handled since recovery began (several
+        // can come before a transmit) already cover it: then NextSeg chooses.
+        let first = self.rexmit_seg.take().and_then(|first| {
+            let end = first.seq + first.len;
+            (end.diff(self.snd_una) > 0).then(|| {
+                let seq = if first.seq.diff(self.snd_una) < 0 { self.snd_una } else { first.seq };
+                NextSeg { seq, len: end.diff(seq) as u32, ..first }
+            })
+        });
+        let seg = match first {
             Some(first) => first,
             None => {
                 let pipe = self.scoreboard.pipe(self.snd_max, smss);

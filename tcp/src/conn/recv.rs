@@ -79,11 +79,14 @@ impl<A: IpAddress> Connection<'_, A> {
                 if n > 0 {
                     self.events |= Pending::READABLE;
                 }
-                if start > 0 || had_holes {
-                    // Out of order, or filling a hole: ACK at once (RFC 5681 §4.2,
-                    // RFC 9293 §3.8.6.3).
-                    self.counters.out_of_order += u64::from(start > 0);
-                    self.ack.now = true;
+                if start > 0 {
+                    // Out of order: a duplicate ACK at once, one per segment (RFC 5681
+                    // §4.2, RFC 9293 §3.8.6.3).
+                    self.counters.out_of_order += 1;
+                    self.ack.owe_duplicate();
+                } else if had_holes {
+                    // Filling a hole: ACK at once (RFC 5681 §4.2).
+                    self.ack.owe(self.rcv_nxt);
                 } else {
                     self.delay_ack(now);
                 }
@@ -152,14 +155,17 @@ impl<A: IpAddress> Connection<'_, A> {
     }
 
     /// Counts a segment toward a delayed ACK (RFC 9293 §3.8.6.3): every second segment is
-    /// acknowledged at once, a single one waits at most `ack_delay`.
+    /// acknowledged at once (each second one with an ACK of its own, even when several
+    /// are handled before the next transmit: see `AckPending`), a single one waits at
+    /// most `ack_delay`.
     fn delay_ack(&mut self, now: Instant) {
         match self.config.ack_delay {
-            None => self.ack.now = true,
+            None => self.ack.owe(self.rcv_nxt),
             Some(delay) => {
                 self.ack.segments = self.ack.segments.saturating_add(1);
                 if self.ack.segments >= 2 {
-                    self.ack.now = true;
+                    self.ack.segments = 0;
+                    self.ack.owe(self.rcv_nxt);
                 } else if self.ack.deadline.is_none() {
                     self.ack.deadline = Some(now + delay);
                 }
