@@ -122,3 +122,32 @@ fn rfc5681_4_2_rfc6675_loss_is_repaired_without_timeouts() {
     }
     assert!(total <= 2, "{total} retransmission timeouts in 4 transfers");
 }
+
+/// RFC 6298 §2.4: the minimum RTO is the RFC's 1 s by default and the stack's
+/// `TcpConfig` sets it (Linux's 200 ms here), for connections opened afterwards.
+#[test]
+fn rfc6298_2_4_minimum_rto_is_set_through_tcp_config() {
+    use common::tcp::{Pair, B_IP};
+    use unet_stack::tcp::RttConfig;
+    let now = Instant::from_secs(1);
+    let mut p = Pair::with(tcp_host(1, now, 2, 8192), tcp_host(2, now, 2, 8192), now);
+    assert_eq!(p.a.tcp_config().connection.rtt, RttConfig::RFC6298);
+    let l = p.b.tcp_listen(7, 2).unwrap();
+    let rfc = p.a.tcp_connect(p.now, Endpoint::new(B_IP, 7), None).unwrap();
+    let mut config = TcpConfig::default();
+    config.connection.rtt = RttConfig::LINUX;
+    p.a.set_tcp_config(config);
+    let linux = p.a.tcp_connect(p.now, Endpoint::new(B_IP, 7), None).unwrap();
+    p.settle();
+    for c in [rfc, linux] {
+        p.a.tcp_send(c, b"a round trip to measure").unwrap();
+    }
+    p.advance(Duration::from_millis(300));
+    assert!(p.b.tcp_accept(p.now, l).is_some());
+    let rto = |h| p.a.tcp_info(h).unwrap().rto;
+    assert!(p.a.tcp_info(linux).unwrap().srtt.is_some());
+    assert_eq!(rto(rfc), Duration::from_secs(1));
+    // SRTT + 4·RTTVAR of the samples (one delayed ACK among them), above the 200 ms floor.
+    let linux_rto = rto(linux);
+    assert!(linux_rto >= Duration::from_millis(200) && linux_rto < Duration::from_millis(500));
+}

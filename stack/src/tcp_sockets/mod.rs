@@ -162,6 +162,16 @@ pub struct TcpConfig {
     /// Every connection's configuration (RFC 9293 options, timers, congestion control).
     /// Its `mss` is lowered to what the interface MTU allows (RFC 9293 §3.7.1:
     /// [`mss_for_mtu`](unet_tcp::conn::mss_for_mtu)).
+    ///
+    /// **Retransmission timeout.** `connection.rtt` is RFC 6298's by default: the RTO is
+    /// never below 1 s (§2.4 "SHOULD be rounded up to 1 second"), which keeps spurious
+    /// timeouts (and the needless window collapse they cause) rare on any path, but makes
+    /// every loss that only a timeout can repair (a lost retransmission, the last
+    /// segments of a transfer) cost a full second even when the round trip is a
+    /// millisecond. Linux uses 200 ms (`TCP_RTO_MIN`): for LAN or datacenter peers,
+    /// [`RttConfig::LINUX`](unet_tcp::RttConfig::LINUX) recovers five times faster, at
+    /// the price of spurious timeouts when the RTT jumps (a busy peer, delayed ACKs of up
+    /// to 200 ms on the other side).
     pub connection: conn::Config,
     /// Every listener's configuration. Its `mss` is lowered like the connections', its
     /// SYN-ACK window is at most the smallest connection receive buffer, its window scale
