@@ -2,6 +2,7 @@
 //! network namespaces for interop tests with real peers.
 #![forbid(unsafe_code)]
 
+pub mod bridge;
 pub mod netns;
 pub mod replay;
 
