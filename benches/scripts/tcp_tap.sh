@@ -1,20 +1,21 @@
 #!/usr/bin/env bash
 # TCP bulk throughput with the Linux kernel as the peer (issue 5, item 2), in one run:
-#   (a) smoltcp 0.14 over a TAP device, both directions: smoltcp connects out and sends N
-#       bytes to a kernel sink; a kernel source connects in and sends N bytes to smoltcp;
+#   (a) smoltcp 0.14 and unet over a TAP device, both directions: the stack connects out
+#       and sends N bytes to a kernel sink; a kernel source connects in and sends N bytes
+#       to the stack;
 #   (b) kernel to kernel over a veth pair, the same N bytes, with the veth offloads on
 #       (the default) and off (ethtool -K: tso gso gro tx rx sg off on both ends).
 # Every figure is the receiving side's goodput, timed from connection establishment to
-# the last byte, checked by hash; the median of --runs runs with min and max. smoltcp runs
-# under unet's own host event loop and TAP driver (unet_netif::Runner), so that unet's
-# figures, once unet has TCP, differ by the stack alone.
-# Prints a markdown table with a unet column; until unet's TCP exists it says "not yet
-# measured". Needs root (namespaces, TAP, veth) and ethtool; uses only 192.0.2.0/24
+# the last byte, checked by hash; the median of --runs runs with min and max. smoltcp
+# (smoltcp_tap_bulk) and unet (unet_tap_bulk) run under unet's own host event loop and TAP
+# driver (unet_netif::Runner) with the same application, so that their figures differ by
+# the stack alone.
+# Prints markdown tables. Needs root (namespaces, TAP, veth) and ethtool; uses only 192.0.2.0/24
 # (RFC 5737) inside namespaces of its own, which it deletes on exit, whatever happens.
 #
 #   benches/scripts/tcp_tap.sh [--bytes N] [--runs R] [--buffer B]
 # Sizes take K, M, G suffixes (powers of 1024). Defaults: 256M bytes, 5 runs, 64K buffers
-# (smoltcp's socket buffers and every application's copy buffer).
+# (the stacks' socket buffers and every application's copy buffer).
 set -euo pipefail
 
 bytes=256M
@@ -34,9 +35,10 @@ tool_hint="scripts/setup --peers installs the peers"
 source "$(dirname "$0")/lib.sh"
 require ip ss ethtool cargo timeout
 
-log "building smoltcp_tap_bulk and kernel_peer (release)"
-build_release -p unet-benches --bin smoltcp_tap_bulk --bin kernel_peer
+log "building smoltcp_tap_bulk, unet_tap_bulk and kernel_peer (release)"
+build_release -p unet-benches --bin smoltcp_tap_bulk --bin unet_tap_bulk --bin kernel_peer
 smol="$target/release/smoltcp_tap_bulk"
+unet="$target/release/unet_tap_bulk"
 peer="$target/release/kernel_peer"
 
 bench_namespaces unet-tcp
@@ -70,29 +72,36 @@ finish() {
   wait "$1"
 }
 
-# One measurement each; the receiving side's figure is appended to file $1.
-smoltcp_sends() {
+# One measurement each of stack binary $2 (smoltcp_tap_bulk or unet_tap_bulk, same
+# options); the receiving side's figure is appended to file $1.
+stack_sends() {
   timeout 300 ip netns exec "$ns_tap" "$peer" listen 192.0.2.1:5001 --sink "$bytes" \
     --chunk "$buffer" >"$work/sink.out" 2>>"$work/errors" &
   local sink=$! rc=0
   wait_listen "$ns_tap" 5001 || rc=1
-  [ "$rc" != 0 ] || timeout 300 ip netns exec "$ns_tap" "$smol" --tap tap0 \
+  [ "$rc" != 0 ] || timeout 300 ip netns exec "$ns_tap" "$2" --tap tap0 \
     --connect 192.0.2.1:5001 --send "$bytes" --buffer "$buffer" \
-    >>"$work/smol_send.out" 2>>"$work/errors" || rc=1
+    >>"$work/$(basename "$2")_send.out" 2>>"$work/errors" || rc=1
   finish "$sink" "$rc" || return 1
   [ "$rc" = 0 ] && record "$1" "$work/sink.out"
 }
 
-smoltcp_receives() {
-  timeout 300 ip netns exec "$ns_tap" "$smol" --tap tap0 --listen 5002 --recv "$bytes" \
-    --buffer "$buffer" >"$work/smol_recv.out" 2>>"$work/errors" &
-  local smol_pid=$! rc=0
-  # smoltcp's listener is not the kernel's, so ss cannot see it: the source retries.
+stack_receives() {
+  local out="$work/$(basename "$2")_recv.out"
+  timeout 300 ip netns exec "$ns_tap" "$2" --tap tap0 --listen 5002 --recv "$bytes" \
+    --buffer "$buffer" >>"$out" 2>>"$work/errors" &
+  local stack_pid=$! rc=0
+  # The stack's listener is not the kernel's, so ss cannot see it: the source retries.
   timeout 300 ip netns exec "$ns_tap" "$peer" connect 192.0.2.2:5002 --source "$bytes" \
     --chunk "$buffer" >>"$work/source.out" 2>>"$work/errors" || rc=1
-  finish "$smol_pid" "$rc" || return 1
-  [ "$rc" = 0 ] && record "$1" "$work/smol_recv.out"
+  finish "$stack_pid" "$rc" || return 1
+  [ "$rc" = 0 ] && record "$1" "$out"
 }
+
+smoltcp_sends() { stack_sends "$1" "$smol"; }
+smoltcp_receives() { stack_receives "$1" "$smol"; }
+unet_sends() { stack_sends "$1" "$unet"; }
+unet_receives() { stack_receives "$1" "$unet"; }
 
 kernel_veth() {
   timeout 300 ip netns exec "$ns_b" "$peer" listen 192.0.2.2:5001 --sink "$bytes" \
@@ -142,6 +151,10 @@ log "smoltcp over TAP, smoltcp sends ($runs runs of $bytes)"
 run_all smol_send smoltcp_sends
 log "smoltcp over TAP, smoltcp receives"
 run_all smol_recv smoltcp_receives
+log "unet over TAP, unet sends ($runs runs of $bytes)"
+run_all unet_send unet_sends
+log "unet over TAP, unet receives"
+run_all unet_recv unet_receives
 log "kernel to kernel over veth, offloads on"
 run_all veth_on kernel_veth
 set_offloads off
@@ -160,13 +173,15 @@ echo "Machine: ${cpu:-unknown CPU}, $(nproc) CPUs, Linux $(uname -r)."
 echo
 echo "| over TAP, with the Linux kernel as the peer | smoltcp 0.14 | unet |"
 echo "|---|---|---|"
-echo "| stack sends, kernel receives | $(summary "$work/smol_send") | not yet measured |"
-echo "| kernel sends, stack receives | $(summary "$work/smol_recv") | not yet measured |"
+echo "| stack sends, kernel receives | $(summary "$work/smol_send") | $(summary "$work/unet_send") |"
+echo "| kernel sends, stack receives | $(summary "$work/smol_recv") | $(summary "$work/unet_recv") |"
 echo
 echo "| kernel to kernel over a veth pair | Gbit/s |"
 echo "|---|---|"
 echo "| offloads on | $(summary "$work/veth_on") |"
 echo "| offloads off | $(summary "$work/veth_off") |"
 echo
-echo "unet: not yet measured — unet-tcp has no connection machine yet; its column is filled"
-echo "when unet-stack's TCP sockets exist."
+echo "unet's segment and retransmission counters, one line per run:"
+for dir in send recv; do
+  sed -n "s/^segments_out/  unet ${dir}s: segments_out/p" "$work/unet_tap_bulk_$dir.out" 2>/dev/null
+done
