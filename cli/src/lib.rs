@@ -1,7 +1,8 @@
 //! The `unet` command's library half: what the subcommands do, testable without a process.
 //!
 //! - [`decode`]: the dissector that walks every layer of a captured frame unet understands;
-//! - [`host`]: the pieces of `unet host` (settings, UDP echo application, log, signals);
+//! - [`host`]: the pieces of `unet host` (settings, UDP echo and TCP applications, log,
+//!   signals);
 //! - [`demo`]: `unet demo`, hosts on an in-memory switch in virtual time, and its `--tap`
 //!   mode against the Linux kernel;
 //! - [`commands`]: the subcommands (`unet decode`, `unet host`, `unet demo`), writing to

@@ -208,6 +208,10 @@ fn host_argument_errors_are_clear_and_never_panic() {
             ],
             "K, M or G",
         ),
+        (
+            &["host", "--tap", "t0", "--ipv4", "192.0.2.2/24", "--send-bytes", "1M"],
+            "--send-bytes only applies to --tcp-connect",
+        ),
     ];
     for (args, needle) in cases {
         let (code, err) = unet(args);
@@ -260,6 +264,12 @@ fn demo_tap_lets_the_kernel_talk_to_a_unet_host_and_cleans_up() {
         "Received 2 response(s)",
         "hello from the Linux kernel",
         "Connection refused",
+        "hello over TCP",
+        "tcp echo :7: 192.0.2.1:",
+        "15 bytes in, 15 bytes out",
+        "1048576\n",
+        "identical to the source pattern",
+        "0 bytes in, 1048576 bytes out",
         "stopped by SIGTERM",
         "tx_fragmented=",
     ] {

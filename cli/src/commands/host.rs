@@ -5,7 +5,7 @@
 //! its traffic with `--pcap`, logs to stderr and stops cleanly (exit status 0, capture
 //! complete, counters printed) on SIGINT or SIGTERM. See [`crate::host`] for the pieces.
 
-use std::net::Ipv4Addr;
+use std::net::{Ipv4Addr, SocketAddrV4};
 use std::path::PathBuf;
 
 use clap::Args;
@@ -13,8 +13,8 @@ use unet_stack::ethernet::EthernetAddress;
 use unet_stack::ipv4::route::Ipv4Cidr;
 
 use crate::host::{
-    check_address, check_echo_ports, check_gateway, check_mac, check_mtu, check_tcp_services,
-    default_mac, parse_bytes, HostSettings, SettingsError,
+    check_address, check_echo_ports, check_gateway, check_mac, check_mtu, check_tcp_connect,
+    check_tcp_services, default_mac, parse_bytes, HostSettings, SettingsError,
 };
 
 /// Arguments of `unet host`.
@@ -53,6 +53,15 @@ pub struct HostArgs {
     /// (powers of 1024), e.g. 10M.
     #[arg(long = "source-bytes", value_name = "N", value_parser = parse_bytes)]
     pub source_bytes: Option<u64>,
+    /// Connect to a TCP server at ADDR:PORT once our address is ready, send it
+    /// --send-bytes bytes of the source pattern, close our side, read until it closes its
+    /// own; the outcome is logged with its byte counts and tcp_info (repeatable).
+    #[arg(long = "tcp-connect", value_name = "ADDR:PORT")]
+    pub tcp_connect: Vec<SocketAddrV4>,
+    /// Bytes sent on each --tcp-connect connection [default: 0] (K, M, G as for
+    /// --source-bytes).
+    #[arg(long = "send-bytes", value_name = "N", value_parser = parse_bytes)]
+    pub send_bytes: Option<u64>,
     /// Record every frame in and out to FILE (pcap, opens in Wireshark).
     #[arg(long, value_name = "FILE")]
     pub pcap: Option<PathBuf>,
@@ -100,6 +109,8 @@ impl HostArgs {
                 &self.tcp_source,
                 self.source_bytes,
             )?,
+            send_bytes: check_tcp_connect(&self.tcp_connect, self.send_bytes, self.ipv4.address())?,
+            tcp_connect: self.tcp_connect.clone(),
             pcap: self.pcap.clone(),
             mtu: self.mtu,
             acd: !self.no_acd,
@@ -150,7 +161,7 @@ pub fn run(args: &HostArgs) -> std::process::ExitCode {
                     report.recorded.map(|n| format!("; {n} frames recorded")).unwrap_or_default()
                 ),
             );
-            if !settings.tcp.is_empty() {
+            if !settings.tcp.is_empty() || !settings.tcp_connect.is_empty() {
                 log.line(Level::Info, now, &format!("tcp: {}", report.tcp));
             }
             log.line(Level::Info, now, &format!("counters: {}", report.counters));
@@ -230,6 +241,7 @@ mod tests {
         .unwrap();
         let s = a.settings().unwrap();
         let bytes = 10 << 20;
+        assert_eq!((s.tcp_connect.len(), s.send_bytes), (0, 0));
         assert_eq!(
             s.tcp,
             [
@@ -262,6 +274,10 @@ mod tests {
             (&["--tap", "t", "--ipv4", "192.0.2.2/24", "--mtu", "-1"][..], "-1"),
             (&["--tap", "t", "--ipv4", "192.0.2.2/24", "--tcp-echo", "x"][..], "'x'"),
             (&["--tap", "t", "--ipv4", "192.0.2.2/24", "--source-bytes", "1T"][..], "K, M or G"),
+            (
+                &["--tap", "t", "--ipv4", "192.0.2.2/24", "--tcp-connect", "192.0.2.1"][..],
+                "192.0.2.1",
+            ),
         ] {
             let e = parse(args).unwrap_err().to_string();
             assert!(e.contains(needle), "{args:?}: {e}");
@@ -286,6 +302,10 @@ mod tests {
                 &["--tap", "t", "--ipv4", "192.0.2.2/24", "--tcp-echo", "7", "--source-bytes", "1"]
                     [..],
                 "only applies to --tcp-source",
+            ),
+            (
+                &["--tap", "t", "--ipv4", "192.0.2.2/24", "--tcp-connect", "192.0.2.2:80"][..],
+                "not another host's unicast address",
             ),
         ] {
             let e = parse(args).unwrap().settings().unwrap_err().to_string();

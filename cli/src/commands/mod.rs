@@ -15,8 +15,8 @@ use clap::Subcommand;
 pub enum Command {
     /// Print every frame of a pcap or pcapng capture, one line per frame, tcpdump-style.
     Decode(decode::DecodeArgs),
-    /// Run a unet host on an existing TAP device: it answers ARP and ping, echoes UDP, and
-    /// stops cleanly on SIGINT or SIGTERM.
+    /// Run a unet host on an existing TAP device: it answers ARP and ping, echoes UDP,
+    /// serves TCP echo, discard and a byte source, and stops cleanly on SIGINT or SIGTERM.
     Host(host::HostArgs),
     /// Show unet hosts at work on an in-memory switch (no privileges needed), or with
     /// --tap (root) talking to the Linux kernel.

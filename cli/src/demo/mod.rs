@@ -2,9 +2,9 @@
 //! with a transcript of what they do and a capture of every frame.
 //!
 //! Without privileges and deterministic for a seed. The demo is a list of [`SCENES`], each
-//! a small function over the [`World`]; later protocols (TCP, DHCP, DNS) add theirs. With
-//! `--tap` ([`tap`]) a unet host runs in a fresh network namespace instead and the Linux
-//! kernel's own tools talk to it.
+//! a small function over the [`World`] (TCP's in `scenes/tcp.rs`); later protocols (DHCP,
+//! DNS) add theirs. With `--tap` ([`tap`]) a unet host runs in a fresh network namespace
+//! instead and the Linux kernel's own tools talk to it.
 
 mod capture;
 mod digest;

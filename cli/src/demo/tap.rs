@@ -4,8 +4,9 @@
 //! The namespace `unet-demo-PID` gets a TAP device `unet0` whose kernel side is
 //! 192.0.2.1/24; `unet host` (this binary, re-executed inside the namespace with
 //! `ip netns exec`) is 192.0.2.2/24 on it. Then the kernel runs `ping`, `ping -s 3000`
-//! (fragmented both ways), `arping` and `socat` UDP exchanges, and their output is shown
-//! with the host's log. The namespace is deleted at the end, on failure and on Ctrl-C too.
+//! (fragmented both ways), `arping`, `socat` UDP exchanges and `socat` over TCP (a line
+//! through unet's TCP echo, 1 MiB from its TCP source compared with the pattern), and their
+//! output is shown with the host's log. The namespace is deleted at the end, on failure and on Ctrl-C too.
 
 use std::io::{self, BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -21,6 +22,8 @@ pub const KERNEL_ADDR: &str = "192.0.2.1/24";
 pub const UNET_ADDR: &str = "192.0.2.2";
 /// The TAP device's name inside the namespace.
 pub const TAP_NAME: &str = "unet0";
+/// Bytes the kernel downloads from the host's TCP source.
+const DOWNLOAD: usize = 1 << 20;
 
 /// Why the TAP demo could not run.
 #[derive(Debug)]
@@ -170,7 +173,11 @@ impl Show<'_> {
     ) -> Result<bool, TapDemoError> {
         self.line("")?;
         self.line(&format!("# {why}"))?;
-        self.line(&format!("kernel$ {}", args.join(" ")))?;
+        let shown: Vec<String> = args
+            .iter()
+            .map(|a| if a.contains(' ') { format!("'{a}'") } else { a.to_string() })
+            .collect();
+        self.line(&format!("kernel$ {}", shown.join(" ")))?;
         let mut cmd = Command::new("ip");
         cmd.args(["netns", "exec", ns]).args(args);
         cmd.stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() });
@@ -230,6 +237,12 @@ pub fn run(pcap: &Path, out: &mut dyn Write) -> Result<bool, TapDemoError> {
             &format!("{UNET_ADDR}/24"),
             "--udp-echo",
             "7",
+            "--tcp-echo",
+            "7",
+            "--tcp-source",
+            "19",
+            "--source-bytes",
+            &DOWNLOAD.to_string(),
             "-v",
         ])
         .arg("--pcap")
@@ -255,7 +268,17 @@ pub fn run(pcap: &Path, out: &mut dyn Write) -> Result<bool, TapDemoError> {
         return Err(TapDemoError::HostNotReady);
     }
     let n = ns.name.clone();
-    let steps: [(&str, &[&str], Option<&str>); 5] = [
+    // What the download must equal, beside the capture.
+    let expected = pcap.with_extension("source-pattern");
+    std::fs::write(&expected, crate::host::pattern::stream(DOWNLOAD))
+        .map_err(|e| TapDemoError::Setup(format!("{}: {e}", expected.display())))?;
+    let download = format!(
+        "socat -u TCP4:{UNET_ADDR}:19 - > {got} && wc -c < {got} && cmp {got} {want} && \
+         echo 'identical to the source pattern'",
+        got = expected.with_extension("download").display(),
+        want = expected.display()
+    );
+    let steps: [(&str, &[&str], Option<&str>); 7] = [
         ("the kernel pings the unet host (ARP first)", &["ping", "-c", "3", "-i", "0.2", "-w", "10", UNET_ADDR], None),
         (
             "3000-byte pings: the kernel fragments its requests, unet reassembles them and fragments its replies",
@@ -267,6 +290,16 @@ pub fn run(pcap: &Path, out: &mut dyn Write) -> Result<bool, TapDemoError> {
             "UDP echo with socat: the line comes back from unet's echo server on port 7",
             &["socat", "-t", "2", "-T", "3", "-", "UDP4:192.0.2.2:7"],
             Some("hello from the Linux kernel\n"),
+        ),
+        (
+            "TCP echo with socat: the kernel connects to unet's --tcp-echo 7, the line comes back, both close",
+            &["socat", "-t", "2", "-T", "5", "-", "TCP4:192.0.2.2:7"],
+            Some("hello over TCP\n"),
+        ),
+        (
+            "TCP download: 1 MiB from unet's --tcp-source 19, compared with the pattern",
+            &["sh", "-c", &download],
+            None,
         ),
         (
             "UDP to a closed port: unet answers ICMP port unreachable, the kernel's socket reports it",
@@ -285,6 +318,8 @@ pub fn run(pcap: &Path, out: &mut dyn Write) -> Result<bool, TapDemoError> {
     let clean = ns.stop_host();
     show.host_lines(Duration::from_secs(2), None)?;
     drop(ns);
+    let _ = std::fs::remove_file(&expected);
+    let _ = std::fs::remove_file(expected.with_extension("download"));
     show.line(&format!("namespace {n} deleted; the unet host's capture: {}", pcap.display()))?;
     show.line(&format!("view it with: unet decode {}", pcap.display()))?;
     Ok(ok && clean)

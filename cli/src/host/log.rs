@@ -15,7 +15,7 @@ use unet_stack::ethernet::EthernetAddress;
 use unet_stack::{Event, Stack};
 
 use super::echo::EchoRecord;
-use super::tcp_record::TcpRecord;
+use super::tcp_record::{TcpRecord, TcpService};
 
 /// How much a line is worth: shown when the verbosity is at least this.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -87,9 +87,18 @@ impl<W: Write> Log<W> {
         self.line(Level::Detail, now, &record.to_string());
     }
 
-    /// Logs a TCP connection opened or closed, at `-v`.
+    /// Logs a TCP connection opened or closed: at `-v` for the services' connections,
+    /// always for our own (`--tcp-connect`), whose outcome is what the user asked for.
     pub fn tcp(&mut self, now: Instant, record: &TcpRecord) {
-        self.line(Level::Detail, now, &record.to_string());
+        let service = match record {
+            TcpRecord::Opened { service, .. } => *service,
+            TcpRecord::Closed(s) => s.service,
+        };
+        let level = match service {
+            TcpService::Client { .. } => Level::Info,
+            _ => Level::Detail,
+        };
+        self.line(level, now, &record.to_string());
     }
 
     /// Logs neighbours newly resolved (or changed) in `stack`'s cache, at `-v`.

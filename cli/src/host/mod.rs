@@ -22,8 +22,9 @@ pub use log::{Level, Log};
 #[cfg(target_os = "linux")]
 pub use serve::{build_stack, serve, HostError, HostReport};
 pub use settings::{
-    check_address, check_echo_ports, check_gateway, check_mac, check_mtu, check_tcp_services,
-    default_mac, parse_bytes, HostSettings, SettingsError, MAX_ECHO_PORTS, MAX_TCP_PORTS,
+    check_address, check_echo_ports, check_gateway, check_mac, check_mtu, check_tcp_connect,
+    check_tcp_services, default_mac, parse_bytes, HostSettings, SettingsError, MAX_ECHO_PORTS,
+    MAX_TCP_PORTS,
 };
 #[cfg(target_os = "linux")]
 pub use signals::StopSignals;

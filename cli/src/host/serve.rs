@@ -14,6 +14,7 @@ use unet_core::Instant;
 use unet_netif::host::{Clock, RunStats, Runner};
 use unet_netif::pcap::{PcapError, PcapWriter, TimestampPrecision};
 use unet_netif::{NetIf, NetIfError, Pollable, Tap, Tee};
+use unet_stack::tcp::Endpoint;
 use unet_stack::udp::UdpError;
 use unet_stack::{Config, Stack, Storage, TcpError};
 
@@ -157,7 +158,11 @@ pub fn serve<W: Write>(
     let mut tcp = TcpApps::open(&mut stack, clock.now(), &settings.tcp)
         .map_err(|(port, error)| HostError::Tcp { port, error })?;
     let echo_ports: Vec<String> = echo.ports().map(|p| p.to_string()).collect();
-    let tcp_services: Vec<String> = tcp.services().map(describe_service).collect();
+    let mut tcp_services: Vec<String> = tcp.services().map(describe_service).collect();
+    for server in &settings.tcp_connect {
+        tcp.connect(Endpoint::new(*server.ip(), server.port()), settings.send_bytes);
+        tcp_services.push(format!("client to {server} ({} bytes)", settings.send_bytes));
+    }
     log.line(
         Level::Info,
         clock.now(),

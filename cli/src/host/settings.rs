@@ -3,7 +3,7 @@
 //! must be on-link), the MAC address, the UDP echo ports and the TCP services.
 
 use std::fmt;
-use std::net::Ipv4Addr;
+use std::net::{Ipv4Addr, SocketAddrV4};
 use std::path::PathBuf;
 
 use unet_stack::ethernet::EthernetAddress;
@@ -33,6 +33,10 @@ pub struct HostSettings {
     pub udp_echo: Vec<u16>,
     /// TCP ports and their services, by port, one service per port.
     pub tcp: Vec<(u16, TcpService)>,
+    /// Servers to connect to (`--tcp-connect`), each sent `send_bytes` bytes.
+    pub tcp_connect: Vec<SocketAddrV4>,
+    /// Bytes sent on each `--tcp-connect` connection.
+    pub send_bytes: u64,
     /// Where to record the traffic, if anywhere.
     pub pcap: Option<PathBuf>,
     /// The MTU asked for; `None`: the device's.
@@ -68,6 +72,8 @@ pub enum SettingsError {
     /// TCP services that cannot be: port 0, a port given two services, more than
     /// [`MAX_TCP_PORTS`], `--tcp-source` without `--source-bytes` or the other way round.
     BadTcpServices(String),
+    /// A `--tcp-connect` server that cannot be connected to, or `--send-bytes` alone.
+    BadTcpConnect(String),
     /// An MTU below the 68 bytes every IPv4 link carries (RFC 791 §3.2) or above 65535.
     BadMtu(usize),
 }
@@ -88,7 +94,9 @@ impl fmt::Display for SettingsError {
                 )
             }
             SettingsError::BadEchoPorts(reason) => write!(f, "--udp-echo: {reason}"),
-            SettingsError::BadTcpServices(reason) => f.write_str(reason),
+            SettingsError::BadTcpServices(reason) | SettingsError::BadTcpConnect(reason) => {
+                f.write_str(reason)
+            }
             SettingsError::BadMtu(mtu) => {
                 write!(f, "--mtu {mtu}: must be between {} and 65535", unet_stack::MIN_MTU)
             }
@@ -215,6 +223,29 @@ pub fn check_tcp_services(
     Ok(services.into_iter().map(|(p, s, _)| (p, s)).collect())
 }
 
+/// Checks the servers of `--tcp-connect` (RFC 9293 §3.9.1.1: a unicast address and a
+/// port) and that `--send-bytes` comes with them; `ours` is our own address.
+pub fn check_tcp_connect(
+    servers: &[SocketAddrV4],
+    send_bytes: Option<u64>,
+    ours: Ipv4Addr,
+) -> Result<u64, SettingsError> {
+    let bad = |s: String| Err(SettingsError::BadTcpConnect(s));
+    if servers.is_empty() && send_bytes.is_some() {
+        return bad("--send-bytes only applies to --tcp-connect".into());
+    }
+    for server in servers {
+        let ip = *server.ip();
+        if server.port() == 0 {
+            return bad(format!("--tcp-connect {server}: port 0 cannot be connected to"));
+        }
+        if ip.is_unspecified() || ip.is_multicast() || ip.is_broadcast() || ip == ours {
+            return bad(format!("--tcp-connect {server}: not another host's unicast address"));
+        }
+    }
+    Ok(send_bytes.unwrap_or(0))
+}
+
 /// Reads a byte count: a number, optionally followed by `K`, `M` or `G` (or `KiB`, `MiB`,
 /// `GiB`: powers of 1024), e.g. `1048576`, `64K`, `10MiB`.
 pub fn parse_bytes(s: &str) -> Result<u64, String> {
@@ -319,6 +350,27 @@ mod tests {
             (&[1, 2, 3], &[4], &[5], Some(1), "at most 4 TCP ports"),
         ] {
             let e = check_tcp_services(echo, discard, source, bytes).unwrap_err().to_string();
+            assert!(e.contains(needle), "{e}");
+        }
+    }
+
+    #[test]
+    fn rfc9293_3_9_1_1_tcp_connect_needs_a_unicast_server_and_a_port() {
+        let ours = Ipv4Addr::new(192, 0, 2, 2);
+        let server: SocketAddrV4 = "192.0.2.1:5001".parse().unwrap();
+        assert_eq!(check_tcp_connect(&[server], Some(10), ours), Ok(10));
+        assert_eq!(check_tcp_connect(&[server], None, ours), Ok(0));
+        assert_eq!(check_tcp_connect(&[], None, ours), Ok(0));
+        for (servers, bytes, needle) in [
+            (vec![], Some(1), "--send-bytes only applies to --tcp-connect"),
+            (vec!["192.0.2.1:0"], None, "port 0"),
+            (vec!["0.0.0.0:80"], None, "unicast"),
+            (vec!["224.0.0.1:80"], None, "unicast"),
+            (vec!["255.255.255.255:80"], None, "unicast"),
+            (vec!["192.0.2.2:80"], None, "unicast"),
+        ] {
+            let servers: Vec<SocketAddrV4> = servers.iter().map(|s| s.parse().unwrap()).collect();
+            let e = check_tcp_connect(&servers, bytes, ours).unwrap_err().to_string();
             assert!(e.contains(needle), "{e}");
         }
     }

@@ -62,6 +62,8 @@ struct Served {
 #[derive(Debug)]
 pub struct TcpApps {
     listeners: Vec<(u16, TcpService, ListenerHandle)>,
+    /// Connections to open once the address is ready: the server and the bytes to send.
+    to_connect: Vec<(Endpoint<Ipv4Addr>, u64)>,
     conns: Vec<Served>,
     scratch: Vec<u8>,
     stats: TcpStats,
@@ -77,6 +79,7 @@ impl TcpApps {
     ) -> Result<TcpApps, (u16, TcpError)> {
         let mut apps = TcpApps {
             listeners: Vec::new(),
+            to_connect: Vec::new(),
             conns: Vec::new(),
             scratch: vec![0; SCRATCH_BYTES],
             stats: TcpStats::default(),
@@ -91,6 +94,20 @@ impl TcpApps {
             }
         }
         Ok(apps)
+    }
+
+    /// Connects to `server` as soon as our address is ready (RFC 5227 probing may still be
+    /// going on), sends `bytes` bytes of the pattern, then closes our side and reads until
+    /// the server closes its own. Reported like the services' connections
+    /// ([`TcpService::Client`]).
+    pub fn connect(&mut self, server: Endpoint<Ipv4Addr>, bytes: u64) {
+        self.to_connect.push((server, bytes));
+    }
+
+    /// Connections opened or still to open with [`TcpApps::connect`], served or not.
+    pub fn clients_pending(&self) -> usize {
+        let served = self.conns.iter().filter(|c| matches!(c.service, TcpService::Client { .. }));
+        self.to_connect.len() + served.count()
     }
 
     /// The ports served and their services.
@@ -131,12 +148,20 @@ impl TcpApps {
                 on(TcpRecord::Opened { port, service, peer: info.remote });
             }
         }
+        if stack.ipv4_addr().is_some() {
+            for (server, bytes) in std::mem::take(&mut self.to_connect) {
+                self.open_client(stack, now, server, bytes, &mut on);
+            }
+        }
         let mut i = 0;
         while let Some(c) = self.conns.get_mut(i) {
             if c.serve(stack, now, &mut self.scratch, &mut self.stats) {
                 let c = self.conns.remove(i);
                 let summary = c.summary(now);
                 let s = &mut self.stats;
+                // What never left the send buffer (a connection that failed) is not out.
+                let unsent = c.sent.saturating_sub(summary.sent);
+                s.bytes_out = s.bytes_out.saturating_sub(unsent);
                 match summary.error {
                     None => s.closed = s.closed.saturating_add(1),
                     Some(_) => s.failed = s.failed.saturating_add(1),
@@ -146,6 +171,51 @@ impl TcpApps {
                 on(TcpRecord::Closed(Box::new(summary)));
             } else {
                 i += 1;
+            }
+        }
+    }
+
+    fn open_client(
+        &mut self,
+        stack: &mut Stack<'_>,
+        now: Instant,
+        server: Endpoint<Ipv4Addr>,
+        bytes: u64,
+        on: &mut impl FnMut(TcpRecord),
+    ) {
+        let service = TcpService::Client { bytes };
+        let opened = stack.tcp_connect(now, server, None).and_then(|h| Ok((h, stack.tcp_info(h)?)));
+        match opened {
+            Ok((handle, info)) => {
+                self.stats.connected = self.stats.connected.saturating_add(1);
+                let port = info.local.port;
+                on(TcpRecord::Opened { port, service, peer: server });
+                self.conns.push(Served {
+                    handle,
+                    port,
+                    service,
+                    peer: server,
+                    opened: now,
+                    received: 0,
+                    sent: 0,
+                    phase: Phase::Open,
+                    carry: Vec::new(),
+                    info: Some(info),
+                    error: None,
+                });
+            }
+            Err(e) => {
+                self.stats.failed = self.stats.failed.saturating_add(1);
+                on(TcpRecord::Closed(Box::new(TcpSummary {
+                    port: 0,
+                    service,
+                    peer: server,
+                    received: 0,
+                    sent: 0,
+                    lasted: unet_core::Duration::ZERO,
+                    error: Some(e),
+                    info: None,
+                })));
             }
         }
     }
@@ -190,7 +260,9 @@ impl Served {
         let step = match self.service {
             TcpService::Echo => self.echo(stack, scratch, stats),
             TcpService::Discard => self.discard(stack, stats),
-            TcpService::Source { bytes } => self.source(stack, bytes, stats),
+            TcpService::Source { bytes } | TcpService::Client { bytes } => {
+                self.source(stack, bytes, stats)
+            }
         };
         match step {
             Ok(Read::Later) => false,
@@ -315,7 +387,10 @@ impl Served {
             add(&mut self.sent, n);
             add(&mut stats.bytes_out, n);
         }
-        if self.sent >= total && self.phase == Phase::Open {
+        // Not before the handshake is over (a client's): a CLOSE in SYN-SENT would delete
+        // the connection with its queued data (RFC 9293 §3.10.4).
+        let synchronized = stack.tcp_state(self.handle)?.is_synchronized();
+        if self.sent >= total && self.phase == Phase::Open && synchronized {
             stack.tcp_shutdown(self.handle)?;
             self.phase = Phase::Draining;
         }
@@ -331,7 +406,12 @@ impl Served {
             service: self.service,
             peer: self.peer,
             received: self.received,
-            sent: self.sent,
+            // An orderly close delivered everything; a failure what the peer acknowledged.
+            sent: match (self.error, self.info) {
+                (Some(_), Some(info)) => self.sent.min(info.counters.bytes_acked),
+                (Some(_), None) => 0,
+                (None, _) => self.sent,
+            },
             lasted: now.saturating_duration_since(self.opened),
             error: self.error,
             info: self.info,

@@ -22,6 +22,12 @@ pub enum TcpService {
         /// Bytes sent on every connection.
         bytes: u64,
     },
+    /// Our own connection out (`--tcp-connect`): like a source, `bytes` bytes of the
+    /// pattern, then our FIN, reading and dropping what the server sends until its FIN.
+    Client {
+        /// Bytes sent.
+        bytes: u64,
+    },
 }
 
 impl fmt::Display for TcpService {
@@ -30,6 +36,7 @@ impl fmt::Display for TcpService {
             TcpService::Echo => f.write_str("echo"),
             TcpService::Discard => f.write_str("discard"),
             TcpService::Source { .. } => f.write_str("source"),
+            TcpService::Client { .. } => f.write_str("client"),
         }
     }
 }
@@ -54,7 +61,8 @@ pub struct TcpSummary {
     pub peer: Endpoint<Ipv4Addr>,
     /// Bytes read from the connection.
     pub received: u64,
-    /// Bytes queued to the peer.
+    /// Bytes sent: all those queued when the connection closed in order; when it failed,
+    /// those the peer acknowledged.
     pub sent: u64,
     /// From accept to the end of our close (TIME-WAIT or CLOSED).
     pub lasted: Duration,
@@ -108,6 +116,9 @@ pub fn info_line(info: &TcpInfo) -> String {
 impl fmt::Display for TcpRecord {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            TcpRecord::Opened { port, service: TcpService::Client { .. }, peer } => {
+                write!(f, "tcp client :{port}: connecting to {}", Peer(*peer))
+            }
             TcpRecord::Opened { port, service, peer } => {
                 write!(f, "tcp {service} :{port}: connection from {}", Peer(*peer))
             }
@@ -140,13 +151,16 @@ impl fmt::Display for TcpRecord {
 pub struct TcpStats {
     /// Connections accepted.
     pub accepted: u64,
+    /// Connections opened with `--tcp-connect`.
+    pub connected: u64,
     /// Connections that ended with both FINs.
     pub closed: u64,
     /// Connections that ended otherwise (reset, timed out, unreachable).
     pub failed: u64,
     /// Bytes read, all services.
     pub bytes_in: u64,
-    /// Bytes queued to peers, all services (echoes and sources).
+    /// Bytes sent to peers, all services (echoes and sources): queued, or for a failed
+    /// connection acknowledged.
     pub bytes_out: u64,
     /// Retransmitted segments of the connections that are over.
     pub retransmitted: u64,
@@ -157,7 +171,7 @@ impl fmt::Display for TcpStats {
         write!(
             f,
             "{} connections ({} closed, {} failed), {} bytes in, {} bytes out, {} segments retransmitted",
-            self.accepted,
+            self.accepted.saturating_add(self.connected),
             self.closed,
             self.failed,
             self.bytes_in,

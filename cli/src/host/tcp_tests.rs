@@ -402,3 +402,62 @@ fn open_refuses_a_taken_port_or_no_listener_slot_and_releases_what_it_opened() {
     assert!(TcpApps::open(&mut s, now, &[(20, TcpService::Echo)]).is_ok());
     drop(first);
 }
+
+#[test]
+fn tcp_client_connects_once_the_address_is_ready_sends_n_bytes_and_closes_first() {
+    let switch = Switch::new(8);
+    let mut sim: Simulation<Stack<'static>> = Simulation::new(switch.clone());
+    // The client probes its address first (RFC 5227): the connection waits for it.
+    let mut config = Config::new(default_mac(CLIENT)).with_ipv4("192.0.2.1/24".parse().unwrap());
+    config.seed = 11;
+    let probing = Stack::new(config, Storage::with_defaults(), Instant::ZERO);
+    sim.add_node(probing, switch.add_port(default_mac(CLIENT).0));
+    sim.add_node(stack(SERVER), switch.add_port(default_mac(SERVER).0));
+    switch.set_faults_all(clean());
+    let mut server =
+        TcpApps::open(sim.machine_mut(1), Instant::ZERO, &[(DISCARD, TcpService::Discard)])
+            .unwrap();
+    let mut client = TcpApps::open(sim.machine_mut(0), Instant::ZERO, &[]).unwrap();
+    client.connect(Endpoint::new(SERVER, DISCARD), 100_000);
+    client.connect(Endpoint::new(SERVER, 4444), 10); // nobody listens: refused
+    assert_eq!(client.clients_pending(), 2);
+    let (mut server_records, mut client_records) = (Vec::new(), Vec::new());
+    let outcome = sim.run_for(Duration::from_secs(30), |sim| {
+        let now = sim.now();
+        client.poll(sim.machine_mut(0), now, |r| client_records.push((now, r)));
+        server.poll(sim.machine_mut(1), now, |r| server_records.push(r));
+        for id in 0..2 {
+            while sim.machine_mut(id).poll_event().is_some() {}
+        }
+        if client.clients_pending() == 0 && server.active() == 0 {
+            return ControlFlow::Break(());
+        }
+        sim.wake_at(now + Duration::from_millis(20));
+        ControlFlow::Continue(())
+    });
+    assert!(outcome.is_ok(), "{outcome:?}");
+    let ends: Vec<super::TcpSummary> = client_records
+        .iter()
+        .filter_map(|(_, r)| match r {
+            TcpRecord::Closed(s) => Some(**s),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(ends.len(), 2);
+    let ok = ends.iter().find(|s| s.peer.port == DISCARD).unwrap();
+    assert_eq!((ok.sent, ok.received, ok.error), (100_000, 0, None));
+    assert_eq!(ok.info.map(|i| i.state), Some(State::TimeWait), "the client closed first");
+    let refused = ends.iter().find(|s| s.peer.port == 4444).unwrap();
+    assert_eq!(refused.error, Some(TcpError::Refused));
+    // Nothing was sent before the address was ready (RFC 5227 probing takes seconds).
+    let (first, _) = client_records[0];
+    assert!(first >= Instant::from_secs(1), "connected at {first}");
+    assert_eq!(closed(&server_records)[0].received, 100_000);
+    let stats = client.stats();
+    // The refused connection's 10 bytes never left.
+    assert_eq!(refused.sent, 0);
+    assert_eq!((stats.connected, stats.closed, stats.failed, stats.bytes_out), (2, 1, 1, 100_000));
+    let line = TcpRecord::Closed(Box::new(*refused)).to_string();
+    assert!(line.starts_with("tcp client :"), "{line}");
+    assert!(line.contains("192.0.2.2:4444 ended (connection refused)"), "{line}");
+}
