@@ -4,8 +4,9 @@
 //! by a user-space bridge between two TAP devices (this kernel has no netem). Each test
 //! prints the time taken, unet's retransmission counters and the kernel's.
 //!
-//! unet runs in this process (see `interop_tcp_support`). Only documentation addresses
-//! (RFC 5737), only inside the namespace; everything is removed when a test ends.
+//! unet is `unet host -v` serving a source and discard; its log gives each connection's
+//! retransmission counters. Only documentation addresses (RFC 5737), only inside the
+//! namespace; everything is removed when a test ends.
 //!
 //! Needs root, socat and nft (`scripts/setup --peers`); without root each test prints a
 //! loud SKIPPED banner (and fails under CI).
@@ -20,16 +21,25 @@ use unet_tests::bridge::{tap_in_namespace, Bridge, Faults};
 
 const MB: usize = 1_000_000;
 
+/// `unet host` serving a source of 8 MB on port 9000 and discard on port 9 (with `-v`,
+/// each connection's end is logged with its retransmission counters).
+const SERVICES: [&str; 6] =
+    ["--tcp-source", "9000", "--source-bytes", "8000000", "--tcp-discard", "9"];
+
 /// Downloads `bytes` from unet's source on port 9000 and uploads `bytes` to its discard on
 /// port 9, checking both; prints the figures.
-fn download_and_upload(ns: &Netns, unet: &InProcess, file: &PatternFile, bytes: usize) {
+fn download_and_upload(ns: &Netns, unet: &UnetHost, file: &PatternFile, bytes: usize) {
     let t = Instant::now();
     let out = sh(ns, "timeout 120 socat -u TCP:192.0.2.2:9000,connect-timeout=10 - | sha256sum");
     let took = t.elapsed();
     assert_eq!(out.split_whitespace().next(), Some(file.sha256.as_str()), "the download");
-    let r = unet.wait_done(1, Duration::from_secs(30));
-    assert_eq!((r[0].sent, r[0].error), (bytes as u64, None), "{r:#?}");
-    println!("kernel downloads {} MB from unet: {took:.2?}\n  {}", bytes / MB, describe(&r[0]));
+    let lines = unet.wait_closed(1, Duration::from_secs(30));
+    let line = &lines[0];
+    assert!(
+        line.contains(" closed after ") && line.contains(&format!(" {bytes} bytes out")),
+        "{line}"
+    );
+    println!("kernel downloads {} MB from unet: {took:.2?}\n  {line}", bytes / MB);
 
     let t = Instant::now();
     sh(
@@ -39,15 +49,15 @@ fn download_and_upload(ns: &Netns, unet: &InProcess, file: &PatternFile, bytes: 
             file.path_str()
         ),
     );
-    let r = unet.wait_done(2, Duration::from_secs(60));
+    let lines = unet.wait_closed(2, Duration::from_secs(60));
     let took = t.elapsed();
-    let d = r.iter().find(|c| c.service == Service::Discard).unwrap();
-    assert_eq!((d.received, d.mismatches, d.error), (bytes as u64, 0, None), "{d:#?}");
-    println!("kernel uploads {} MB to unet: {took:.2?}\n  {}", bytes / MB, describe(d));
+    let line = &lines[1];
+    assert!(
+        line.contains(" closed after ") && line.contains(&format!(" {bytes} bytes in")),
+        "{line}"
+    );
+    println!("kernel uploads {} MB to unet: {took:.2?}\n  {line}", bytes / MB);
 }
-
-const SERVICES: [(u16, Service); 2] =
-    [(9000, Service::Source(8 * MB as u64)), (9, Service::Discard)];
 
 /// ~2% of TCP frames dropped each way on the TAP device and ~2% of the kernel's TCP
 /// packets to unet sent twice (`dup to`). The netdev ingress drop loses unet's segments
@@ -60,7 +70,7 @@ fn rfc5681_rfc6675_transfers_complete_under_nftables_loss_and_duplication() {
     if !have_root("rfc5681_rfc6675_transfers_complete_under_nftables_loss_and_duplication") {
         return;
     }
-    let (ns, tap) = lab("tcpnft");
+    let ns = host_lab("tcpnft");
     nft(
         &ns,
         r#"
@@ -82,13 +92,13 @@ table ip twins {
 }
 "#,
     );
-    let unet = InProcess::start(tap, &SERVICES);
+    let unet = UnetHost::start(&ns, &SERVICES);
     let file = PatternFile::new(8 * MB);
     download_and_upload(&ns, &unet, &file, 8 * MB);
     let rules = sh(&ns, "nft list ruleset | grep counter");
     println!("nftables:\n{rules}kernel: {}", kernel_tcp_stats(&ns).replace('\n', " "));
-    let f = unet.stop();
-    println!("unet counters: {}", f.stack.counters());
+    let log = unet.stop();
+    println!("unet counters: {}", log.log.lines().last().unwrap_or(""));
     // The faults did happen: every rule counted packets.
     for line in rules.lines() {
         assert!(!line.contains("packets 0 "), "a rule never fired: {line}");
@@ -115,8 +125,9 @@ fn rfc9293_3_10_7_4_transfers_complete_through_a_delaying_reordering_bridge() {
     let tapk = tap_in_namespace(&ns, "tapk", [2, 0, 0, 0, 0xb, 1]).unwrap();
     ns.run(&["ip", "addr", "add", "192.0.2.1/24", "dev", "tapk"]).unwrap();
     let tapx = tap_in_namespace(&ns, "tapx", [2, 0, 0, 0, 0xb, 2]).unwrap();
-    let tap0 = tap_in_namespace(&ns, "tap0", UNET_MAC).unwrap();
     for cmd in [
+        "ip tuntap add dev tap0 mode tap",
+        "ip link set tap0 up",
         "ip link add br0 type bridge",
         "ip link set tapx master br0",
         "ip link set tap0 master br0",
@@ -125,15 +136,15 @@ fn rfc9293_3_10_7_4_transfers_complete_through_a_delaying_reordering_bridge() {
         sh(&ns, cmd);
     }
     let bridge = Bridge::start(tapk, tapx, BRIDGE, BRIDGE, 0x5eed);
-    let unet = InProcess::start(tap0, &SERVICES);
+    let unet = UnetHost::start(&ns, &SERVICES);
     let file = PatternFile::new(8 * MB);
     let ping = sh(&ns, "ping -c 3 -i 0.2 -n 192.0.2.2 | tail -n 1");
     println!("ping through the bridge: {}", ping.trim());
     download_and_upload(&ns, &unet, &file, 8 * MB);
     let stats = bridge.stop().expect("the bridge's devices");
     println!("bridge: {stats:?}\nkernel: {}", kernel_tcp_stats(&ns).replace('\n', " "));
-    let f = unet.stop();
-    println!("unet counters: {}", f.stack.counters());
+    let log = unet.stop();
+    println!("unet counters: {}", log.log.lines().last().unwrap_or(""));
     for d in [stats.a_to_c, stats.c_to_a] {
         assert!(d.dropped > 0 && d.duplicated > 0 && d.reordered > 0, "{stats:?}");
         assert_eq!(d.overflow, 0, "{stats:?}");

@@ -577,3 +577,163 @@ pub fn lab(test: &str) -> (Netns, Tap) {
 pub fn kernel(port: u16) -> Endpoint<Ipv4Addr> {
     Endpoint::new(Ipv4Addr::new(192, 0, 2, 1), port)
 }
+
+// ----- `unet host` as a separate process -----
+
+/// The `unet` binary under test.
+pub const UNET: &str = env!("CARGO_BIN_EXE_unet");
+
+/// A running `unet host -v` in a namespace. Dropping it kills and reaps the process (if
+/// `stop` did not).
+pub struct UnetHost {
+    child: Option<std::process::Child>,
+    log: Arc<Mutex<String>>,
+    reader: Option<JoinHandle<()>>,
+}
+
+/// What a stopped host said: its log and final stack counters.
+pub struct HostLog {
+    pub log: String,
+    pub counters: std::collections::BTreeMap<String, u64>,
+}
+
+impl HostLog {
+    pub fn counter(&self, name: &str) -> u64 {
+        self.counters.get(name).copied().unwrap_or(0)
+    }
+}
+
+/// The log's lines about TCP connections that are over (`closed` or `ended (…)`).
+fn closed_lines(log: &str) -> Vec<String> {
+    log.lines()
+        .filter(|l| l.contains("tcp ") && (l.contains(" closed after ") || l.contains(" ended (")))
+        .map(str::to_string)
+        .collect()
+}
+
+impl UnetHost {
+    /// Starts `unet host --tap tap0 --ipv4 192.0.2.2/24 --no-acd -v …extra` in `ns` (whose
+    /// `tap0` must exist) and waits until it answers ping (at most 10 s).
+    pub fn start(ns: &Netns, extra: &[&str]) -> UnetHost {
+        use std::io::Read;
+        let mut args = vec![
+            UNET,
+            "host",
+            "--tap",
+            "tap0",
+            "--ipv4",
+            "192.0.2.2/24",
+            "--mac",
+            "02:00:5e:00:02:02",
+            "--no-acd",
+            "-v",
+        ];
+        args.extend_from_slice(extra);
+        let mut child = ns.spawn(&args).expect("spawn unet host");
+        let log = Arc::new(Mutex::new(String::new()));
+        let mut stderr = child.stderr.take().expect("piped stderr");
+        let sink = Arc::clone(&log);
+        // Drain stderr as it comes so that a chatty host never blocks on a full pipe.
+        let reader = std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = stderr.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                let text = String::from_utf8_lossy(&buf[..n]).into_owned();
+                sink.lock().unwrap_or_else(|e| e.into_inner()).push_str(&text);
+            }
+        });
+        let mut host = UnetHost { child: Some(child), log, reader: Some(reader) };
+        let deadline = StdInstant::now() + Duration::from_secs(10);
+        loop {
+            if let Some(status) = host.child.as_mut().and_then(|c| c.try_wait().ok().flatten()) {
+                std::thread::sleep(Duration::from_millis(100));
+                panic!("unet host exited early ({status}):\n{}", host.log());
+            }
+            let ping = ns.output(&["ping", "-c", "1", "-W", "1", UNET_IP]).unwrap();
+            if ping.status.success() {
+                return host;
+            }
+            assert!(StdInstant::now() < deadline, "unet host never answered ping:\n{}", host.log());
+        }
+    }
+
+    /// The log so far.
+    pub fn log(&self) -> String {
+        self.log.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Waits until `n` TCP connections are over (at most `timeout`) and returns their log
+    /// lines; panics with the log on timeout.
+    pub fn wait_closed(&self, n: usize, timeout: Duration) -> Vec<String> {
+        let deadline = StdInstant::now() + timeout;
+        loop {
+            let lines = closed_lines(&self.log());
+            if lines.len() >= n {
+                return lines;
+            }
+            assert!(
+                StdInstant::now() < deadline,
+                "{} of {n} TCP connections over after {timeout:?}:\n{}",
+                lines.len(),
+                self.log()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Stops the host with SIGTERM, checks that it exits 0 within 5 s, and returns its
+    /// log and final counters.
+    pub fn stop(mut self) -> HostLog {
+        let mut child = self.child.take().expect("running");
+        let _ =
+            std::process::Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
+        let deadline = StdInstant::now() + Duration::from_secs(5);
+        let status = loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                break status;
+            }
+            if StdInstant::now() > deadline {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("unet host ignored SIGTERM for 5 s:\n{}", self.log());
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        if let Some(r) = self.reader.take() {
+            let _ = r.join();
+        }
+        let log = self.log();
+        assert!(status.success(), "unet host exited with {status}:\n{log}");
+        let counters = log
+            .lines()
+            .rev()
+            .find_map(|l| l.split_once("counters: ").map(|(_, c)| c))
+            .unwrap_or_else(|| panic!("no counters in the log:\n{log}"))
+            .split_whitespace()
+            .filter_map(|kv| kv.split_once('='))
+            .filter_map(|(k, v)| Some((k.to_string(), v.parse().ok()?)))
+            .collect();
+        HostLog { log, counters }
+    }
+}
+
+impl Drop for UnetHost {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        if let Some(r) = self.reader.take() {
+            let _ = r.join();
+        }
+    }
+}
+
+/// A namespace with `tap0` (kernel side 192.0.2.1/24) for `unet host`.
+pub fn host_lab(test: &str) -> Netns {
+    let ns = namespace(test);
+    ns.add_tap("tap0", "192.0.2.1/24").expect("TAP device in the namespace");
+    ns
+}
