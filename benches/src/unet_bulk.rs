@@ -67,7 +67,8 @@ impl Link {
         }
         loop {
             let mut frame = self.pool.pop().unwrap_or_else(|| Vec::with_capacity(FRAME_MTU));
-            frame.clear();
+            // Only a shorter frame is extended (and only its tail zeroed): the stack
+            // writes every byte of what it sends.
             frame.resize(FRAME_MTU, 0);
             match stack.poll_transmit(now, &mut frame) {
                 Some(n) => {
