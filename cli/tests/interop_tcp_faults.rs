@@ -32,7 +32,12 @@ fn download_and_upload(ns: &Netns, unet: &UnetHost, file: &PatternFile, bytes: u
     let t = Instant::now();
     let out = sh(ns, "timeout 120 socat -u TCP:192.0.2.2:9000,connect-timeout=10 - | sha256sum");
     let took = t.elapsed();
-    assert_eq!(out.split_whitespace().next(), Some(file.sha256.as_str()), "the download");
+    assert_eq!(
+        out.split_whitespace().next(),
+        Some(file.sha256.as_str()),
+        "the download, after {took:.2?}; unet's log:\n{}",
+        unet.log()
+    );
     let lines = unet.wait_closed(1, Duration::from_secs(30));
     let line = &lines[0];
     assert!(
@@ -92,7 +97,7 @@ table ip twins {
 }
 "#,
     );
-    let unet = UnetHost::start(&ns, &SERVICES);
+    let unet = UnetHost::start_recording(&ns, &SERVICES);
     let file = PatternFile::new(8 * MB);
     download_and_upload(&ns, &unet, &file, 8 * MB);
     let rules = sh(&ns, "nft list ruleset | grep counter");
@@ -136,7 +141,7 @@ fn rfc9293_3_10_7_4_transfers_complete_through_a_delaying_reordering_bridge() {
         sh(&ns, cmd);
     }
     let bridge = Bridge::start(tapk, tapx, BRIDGE, BRIDGE, 0x5eed);
-    let unet = UnetHost::start(&ns, &SERVICES);
+    let unet = UnetHost::start_recording(&ns, &SERVICES);
     let file = PatternFile::new(8 * MB);
     let ping = sh(&ns, "ping -c 3 -i 0.2 -n 192.0.2.2 | tail -n 1");
     println!("ping through the bridge: {}", ping.trim());

@@ -589,6 +589,9 @@ pub struct UnetHost {
     child: Option<std::process::Child>,
     log: Arc<Mutex<String>>,
     reader: Option<JoinHandle<()>>,
+    /// The capture (`--pcap`): deleted at the end, kept (and its path printed) when the
+    /// test fails, for a look at what went wrong.
+    pcap: Option<PathBuf>,
 }
 
 /// What a stopped host said: its log and final stack counters.
@@ -615,6 +618,17 @@ impl UnetHost {
     /// Starts `unet host --tap tap0 --ipv4 192.0.2.2/24 --no-acd -v …extra` in `ns` (whose
     /// `tap0` must exist) and waits until it answers ping (at most 10 s).
     pub fn start(ns: &Netns, extra: &[&str]) -> UnetHost {
+        Self::launch(ns, extra, None)
+    }
+
+    /// [`UnetHost::start`], recording every frame to a capture that is kept if the test
+    /// fails.
+    pub fn start_recording(ns: &Netns, extra: &[&str]) -> UnetHost {
+        let pcap = std::env::temp_dir().join(format!("{}.pcap", ns.name()));
+        Self::launch(ns, extra, Some(pcap))
+    }
+
+    fn launch(ns: &Netns, extra: &[&str], pcap: Option<PathBuf>) -> UnetHost {
         use std::io::Read;
         let mut args = vec![
             UNET,
@@ -628,6 +642,10 @@ impl UnetHost {
             "--no-acd",
             "-v",
         ];
+        let pcap_arg = pcap.as_ref().map(|p| p.display().to_string());
+        if let Some(p) = &pcap_arg {
+            args.extend(["--pcap", p.as_str()]);
+        }
         args.extend_from_slice(extra);
         let mut child = ns.spawn(&args).expect("spawn unet host");
         let log = Arc::new(Mutex::new(String::new()));
@@ -644,7 +662,7 @@ impl UnetHost {
                 sink.lock().unwrap_or_else(|e| e.into_inner()).push_str(&text);
             }
         });
-        let mut host = UnetHost { child: Some(child), log, reader: Some(reader) };
+        let mut host = UnetHost { child: Some(child), log, reader: Some(reader), pcap };
         let deadline = StdInstant::now() + Duration::from_secs(10);
         loop {
             if let Some(status) = host.child.as_mut().and_then(|c| c.try_wait().ok().flatten()) {
@@ -727,6 +745,13 @@ impl Drop for UnetHost {
         }
         if let Some(r) = self.reader.take() {
             let _ = r.join();
+        }
+        if let Some(p) = &self.pcap {
+            if std::thread::panicking() {
+                eprintln!("unet host's capture kept: {}", p.display());
+            } else {
+                let _ = std::fs::remove_file(p);
+            }
         }
     }
 }
