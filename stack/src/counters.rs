@@ -168,12 +168,21 @@ counters! {
     /// unicast; no RST either).
     tcp_not_unicast,
     /// TCP segment for no connection and no listener (answered with a RST unless it is
-    /// one, RFC 9293 §3.10.7.1).
+    /// one, RFC 9293 §3.10.7.1). A connection that is CLOSED but whose handle the
+    /// application still holds counts as none: after the peer's abort, the RSTs answering
+    /// our segments that were still in flight land here.
     tcp_no_socket,
     /// RST for a segment to no socket not sent: the rate limit said no.
     tcp_rst_rate_limited,
     /// A connection's segment it did not accept (unacceptable, PAWS, challenge ACK…: the
-    /// connection's own counters say which).
+    /// connection's own counters say which). A few are normal on a healthy connection,
+    /// each answered as RFC 9293 §3.10.7.4 says: a duplicate of data already received
+    /// (after a lost ACK, a spurious retransmission, or RFC 6675's rescue retransmission:
+    /// a duplicate ACK with a D-SACK, RFC 2883), the peer's FIN again in TIME-WAIT (our
+    /// ACK of it was lost: ACKed again), and after the peer closes at once, its RSTs that
+    /// answer our segments sent before its FIN arrived (their sequence number is the
+    /// FIN's, RCV.NXT - 1, outside the window: dropped, RFC 5961 §3.2; Linux's RST
+    /// answering our ACK of the FIN carries RCV.NXT and ends the connection).
     tcp_segment_rejected,
     /// Segment to a listening port the listener dropped (RST to it, no SYN nor ACK, SYN
     /// queue full without cookies, its rate limits…: the listener's counters say which).

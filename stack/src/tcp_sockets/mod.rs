@@ -27,7 +27,10 @@
 //! (once FIN-WAIT, TIME-WAIT… are over) or [`tcp_abort`](crate::Stack::tcp_abort) (at
 //! once); a connection that ended by itself (reset, timed out) keeps its slot, so the
 //! application can still read what was received and learn why, until it calls
-//! `tcp_close`. A connection waiting to be accepted that ends is released at once.
+//! `tcp_close`. Such a slot no longer takes segments: a CLOSED connection has no TCB
+//! (RFC 9293 §3.10.7.1), so what arrives for its 4-tuple is answered as for no
+//! connection (a RST unless it is one), or reaches the port's listener and may open a new
+//! connection. A connection waiting to be accepted that ends is released at once.
 //!
 //! A connection made by a listener keeps its handshake in the listener's accept backlog
 //! until `tcp_accept` takes it (or it ends first), so the listener's backlog is the bound

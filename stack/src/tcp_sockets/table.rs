@@ -102,9 +102,15 @@ impl<'a, A: IpAddress> TcpTable<'a, A> {
         l
     }
 
+    /// The connection of a 4-tuple, for what arrives from the network. A CLOSED
+    /// connection whose slot the application still holds (to read how it ended) has no
+    /// TCB any more (RFC 9293 §3.10.7.1): it is skipped, so that its 4-tuple's segments
+    /// get a RST, or reach the listener and may open a new connection.
     pub(crate) fn find_conn(&self, local: Endpoint<A>, remote: Endpoint<A>) -> Option<usize> {
         self.slots.iter().position(|s| match &s.state {
-            SlotState::Busy { meta, .. } => meta.local == local && meta.remote == remote,
+            SlotState::Busy { conn, meta } => {
+                meta.local == local && meta.remote == remote && conn.state() != State::Closed
+            }
             _ => false,
         })
     }
