@@ -88,7 +88,8 @@ pub struct Tap {
 impl Tap {
     /// Attaches to the existing TAP device `name` (created beforehand, e.g. with
     /// `ip tuntap add dev NAME mode tap`), as the unet host with MAC address `mac`. The MTU
-    /// is the device's (`SIOCGIFMTU`).
+    /// is the device's (`SIOCGIFMTU`). Returns once the kernel has taken the device into
+    /// service (at most 500 ms), so the first frames it answers are not lost.
     ///
     /// Errors: [`NetIfError::NoSuchDevice`] when there is no such interface (or no
     /// `/dev/net/tun`), [`NetIfError::PermissionDenied`] without `CAP_NET_ADMIN` on a device
@@ -131,6 +132,7 @@ impl Tap {
             });
         }
         let mtu = query_mtu(name)?;
+        wait_until_operational(name, CARRIER_WAIT);
         Ok(Tap { file, name: name.to_owned(), mac, mtu })
     }
 
@@ -173,6 +175,34 @@ impl NetIf for Tap {
 impl Pollable for Tap {
     fn raw_fd(&self) -> Option<RawFd> {
         Some(self.file.as_raw_fd())
+    }
+}
+
+/// How long [`Tap::open`] waits for the kernel to take the device into service.
+const CARRIER_WAIT: std::time::Duration = std::time::Duration::from_millis(500);
+
+/// Waits (bounded) until the kernel reports the device operational after we attached.
+///
+/// Attaching turns the TAP's carrier on, but the kernel starts transmitting on the device
+/// only when its link-watch work has run — asynchronously, under the rtnl lock, so later
+/// when other devices are being created or deleted. Until then the kernel drops what it
+/// sends to us (its qdisc is still the no-op one): a first ARP reply lost that way costs
+/// the first connection a one-second retry. Waiting for `operstate` to leave "down" (it
+/// changes in the same link-watch step) closes that window. A device the kernel side never
+/// brought up stays "down": then this gives up after the bound and the host runs anyway.
+fn wait_until_operational(name: &str, bound: std::time::Duration) {
+    let path = format!("/sys/class/net/{name}/operstate");
+    let start = std::time::Instant::now();
+    while start.elapsed() < bound {
+        match std::fs::read_to_string(&path) {
+            Ok(state) if !matches!(state.trim(), "down" | "lowerlayerdown") => {
+                // The qdisc is activated right after the state changes, in the same step.
+                std::thread::sleep(std::time::Duration::from_millis(2));
+                return;
+            }
+            Ok(_) => std::thread::sleep(std::time::Duration::from_millis(2)),
+            Err(_) => return, // no sysfs: nothing to wait on
+        }
     }
 }
 
