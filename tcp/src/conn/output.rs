@@ -173,8 +173,11 @@ impl<'a, A: IpAddress> Connection<'a, A> {
             self.restart_after_idle(now);
         }
         let mut len = queued.min(usable).min(max_payload);
+        // The persist timer fired: a zero-window probe, or (window open) the sender SWS
+        // override timeout's segment.
+        let forced = self.probe_due && queued > 0;
         let mut probe = false;
-        if self.probe_due && len == 0 && queued > 0 {
+        if forced && len == 0 {
             // Zero-window probe (RFC 9293 §3.8.6.1): one byte past the window.
             len = 1;
             probe = true;
@@ -191,9 +194,17 @@ impl<'a, A: IpAddress> Connection<'a, A> {
         if len > 0
             && !fin
             && !retransmission
-            && !probe
+            && !forced
             && !self.send_allowed(len, queued, in_flight)
         {
+            if self.snd_max == self.snd_una {
+                // Nothing outstanding, so no ACK will come to clock this data out: the
+                // override timeout of sender SWS avoidance (RFC 9293 §3.8.6.2.1 (4))
+                // sends what the window allows when it fires. Without it a window update
+                // lost after the peer offered a window below one segment stalls the
+                // connection for good (the peer has nothing to send, we wait for it).
+                self.timers.arm_override(now, self.rtt.rto());
+            }
             return None;
         }
         let seq = self.snd_nxt;

@@ -14,6 +14,11 @@ use crate::seq::SeqNumber;
 /// backoff; RFC 6298 §2.5's 60 s bound is used as the cap).
 const MAX_PERSIST: Duration = Duration::from_secs(60);
 
+/// Bounds of the sender SWS avoidance override timeout (RFC 9293 §3.8.6.2.1).
+const MIN_OVERRIDE: Duration = Duration::from_millis(100);
+/// Upper bound of the override timeout.
+const MAX_OVERRIDE: Duration = Duration::from_secs(1);
+
 /// Deadlines; `None` when the timer is not running.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) struct Timers {
@@ -67,6 +72,17 @@ impl Timers {
             let factor = 1u64.checked_shl(self.persist_backoff).unwrap_or(u64::MAX);
             let interval = rto.saturating_mul(factor);
             let interval = if interval > MAX_PERSIST { MAX_PERSIST } else { interval };
+            self.persist = Some(now + interval);
+        }
+    }
+
+    /// Arms the persist timer, if it is not running, as the sender SWS avoidance override
+    /// timeout (RFC 9293 §3.8.6.2.1: "in the range 0.1 - 1.0 seconds", and "convenient
+    /// to combine this timer with a timer used to probe zero windows"): RTO within those
+    /// bounds, without backoff (each expiry sends data the peer accepts).
+    pub(super) fn arm_override(&mut self, now: Instant, rto: Duration) {
+        if self.persist.is_none() {
+            let interval = rto.clamp(MIN_OVERRIDE, MAX_OVERRIDE);
             self.persist = Some(now + interval);
         }
     }
