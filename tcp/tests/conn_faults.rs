@@ -5,44 +5,10 @@ mod script;
 
 use std::collections::BinaryHeap;
 
+use script::link::{InFlight, Rng};
 use script::pair::*;
 use unet_core::{Duration, Instant};
 use unet_tcp::conn::{Config, Connection, State};
-
-/// A small deterministic generator (xorshift).
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
-    }
-}
-
-/// A segment in flight, ordered by arrival time (then by send order).
-#[derive(PartialEq, Eq)]
-struct InFlight {
-    at: Instant,
-    order: u64,
-    to_b: bool,
-    seg: Wire,
-}
-
-impl Ord for InFlight {
-    fn cmp(&self, o: &Self) -> std::cmp::Ordering {
-        (o.at, o.order).cmp(&(self.at, self.order))
-    }
-}
-impl PartialOrd for InFlight {
-    fn partial_cmp(&self, o: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(o))
-    }
-}
 
 fn pattern(i: usize, salt: u8) -> u8 {
     ((i % 253) as u8) ^ salt
@@ -97,10 +63,10 @@ fn run(config: Config, len: usize, seed: u64, loss: u64, dup: u64) -> (Conn, Con
             outs.extend(drain(b, now).into_iter().map(|w| (false, w)));
         }
         for (to_b, seg) in outs {
-            if rng.chance(loss) {
+            if rng.percent(loss) {
                 continue;
             }
-            let copies = if rng.chance(dup) { 2 } else { 1 };
+            let copies = if rng.percent(dup) { 2 } else { 1 };
             for _ in 0..copies {
                 let delay = Duration::from_micros(1000 + rng.next() % 20_000);
                 order += 1;

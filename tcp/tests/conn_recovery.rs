@@ -5,44 +5,10 @@ mod script;
 
 use std::collections::{BinaryHeap, VecDeque};
 
+use script::link::{InFlight, Rng};
 use script::pair::*;
 use unet_core::{Duration, Instant};
 use unet_tcp::conn::{Config, Connection, State};
-
-/// A small deterministic generator (xorshift).
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    /// True with probability `per_mille` / 1000.
-    fn chance(&mut self, per_mille: u64) -> bool {
-        self.next() % 1000 < per_mille
-    }
-}
-
-#[derive(PartialEq, Eq)]
-struct InFlight {
-    at: Instant,
-    order: u64,
-    to_b: bool,
-    seg: Wire,
-}
-
-impl Ord for InFlight {
-    fn cmp(&self, o: &Self) -> std::cmp::Ordering {
-        (o.at, o.order).cmp(&(self.at, self.order))
-    }
-}
-impl PartialOrd for InFlight {
-    fn partial_cmp(&self, o: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(o))
-    }
-}
 
 /// What a one-way bulk transfer did.
 struct Outcome {
@@ -95,7 +61,7 @@ fn bulk(
             outs.extend(drain(b, now).into_iter().map(|w| (false, w)));
         }
         for (to_b, seg) in outs {
-            let lost = rng.chance(loss_per_mille);
+            let lost = rng.per_mille(loss_per_mille);
             if trace {
                 let r = &seg.repr;
                 let sack: Vec<String> = r

@@ -11,44 +11,10 @@ mod script;
 
 use std::collections::BinaryHeap;
 
+use script::link::{InFlight, Rng};
 use script::pair::*;
 use unet_core::{Duration, Instant};
 use unet_tcp::conn::{Config, Connection, State};
-
-/// A small deterministic generator (xorshift).
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn per_mille(&mut self, p: u64) -> bool {
-        self.next() % 1000 < p
-    }
-}
-
-/// A segment in flight, ordered by arrival time (then by send order).
-#[derive(PartialEq, Eq)]
-struct InFlight {
-    at: Instant,
-    order: u64,
-    to_b: bool,
-    seg: Wire,
-}
-
-impl Ord for InFlight {
-    fn cmp(&self, o: &Self) -> std::cmp::Ordering {
-        (o.at, o.order).cmp(&(self.at, self.order))
-    }
-}
-impl PartialOrd for InFlight {
-    fn partial_cmp(&self, o: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(o))
-    }
-}
 
 /// The longest a running connection may legitimately wait for its next timer while it
 /// has something outstanding: the RTO's and the persist interval's cap (60 s).
