@@ -11,19 +11,14 @@
 //! each test prints a loud SKIPPED banner (and fails under CI).
 #![cfg(target_os = "linux")]
 
-use std::collections::BTreeMap;
-use std::io::Read;
-use std::path::PathBuf;
-use std::process::{Child, Output};
-use std::sync::{Arc, Mutex};
-use std::thread::JoinHandle;
-use std::time::{Duration, Instant};
+mod host_support;
 
-use unet_netif::pcap::CaptureReader;
+use std::process::Output;
+use std::time::Instant;
+
+use host_support::{Launch, UnetHost, UNET_IP};
 use unet_tests::netns::{have_root, Netns};
 
-const UNET: &str = env!("CARGO_BIN_EXE_unet");
-const UNET_IP: &str = "192.0.2.2";
 const UNET_MAC: &str = "02:00:5e:00:02:02";
 
 /// A namespace with `tap0` (kernel side 192.0.2.1/24), IPv6 off so that its router
@@ -35,165 +30,11 @@ fn namespace(test: &str) -> Netns {
     ns
 }
 
-/// A running `unet host`. Dropping it kills and reaps the process (if `stop` did not).
-struct Host {
-    child: Option<Child>,
-    log: Arc<Mutex<String>>,
-    reader: Option<JoinHandle<()>>,
-    pcap: Option<PathBuf>,
-}
-
-/// What a stopped host said.
-struct Stopped {
-    log: String,
-    counters: BTreeMap<String, u64>,
-}
-
-impl Host {
-    /// Starts `unet host --tap tap0 --ipv4 192.0.2.2/24 --no-acd …extra` in `ns` and waits
-    /// until it answers ping (at most 10 s).
-    fn start(ns: &Netns, extra: &[&str], record: bool) -> Host {
-        let pcap = record.then(|| std::env::temp_dir().join(format!("{}.pcap", ns.name())));
-        let mut args = vec![
-            UNET,
-            "host",
-            "--tap",
-            "tap0",
-            "--ipv4",
-            "192.0.2.2/24",
-            "--mac",
-            UNET_MAC,
-            "--no-acd",
-        ];
-        let pcap_arg = pcap.as_ref().map(|p| p.display().to_string());
-        if let Some(p) = &pcap_arg {
-            args.extend(["--pcap", p.as_str()]);
-        }
-        args.extend_from_slice(extra);
-        let mut child = ns.spawn(&args).expect("spawn unet host");
-        // Drain stderr as it comes so that a chatty host never blocks on a full pipe.
-        let log = Arc::new(Mutex::new(String::new()));
-        let mut stderr = child.stderr.take().expect("piped stderr");
-        let sink = Arc::clone(&log);
-        let reader = std::thread::spawn(move || {
-            let mut buf = [0u8; 4096];
-            while let Ok(n) = stderr.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                sink.lock().unwrap().push_str(&String::from_utf8_lossy(&buf[..n]));
-            }
-        });
-        let mut host = Host { child: Some(child), log, reader: Some(reader), pcap };
-        host.wait_ready(ns);
-        host
-    }
-
-    fn wait_ready(&mut self, ns: &Netns) {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while Instant::now() < deadline {
-            if let Some(status) = self.child.as_mut().and_then(|c| c.try_wait().ok().flatten()) {
-                std::thread::sleep(Duration::from_millis(100));
-                panic!("unet host exited early ({status}):\n{}", self.log.lock().unwrap());
-            }
-            let ping = ns.output(&["ping", "-c", "1", "-W", "1", UNET_IP]).unwrap();
-            if ping.status.success() {
-                return;
-            }
-        }
-        panic!("unet host never answered ping:\n{}", self.log.lock().unwrap());
-    }
-
-    fn pid(&self) -> u32 {
-        self.child.as_ref().expect("running").id()
-    }
-
-    /// Resident memory of the host process, in KiB.
-    fn rss_kib(&self) -> u64 {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid())).unwrap();
-        let line = status.lines().find(|l| l.starts_with("VmRSS:")).expect("VmRSS");
-        line.split_whitespace().nth(1).unwrap().parse().unwrap()
-    }
-
-    /// Stops the host with SIGTERM (as an operator would), checks it exits 0 within 5 s,
-    /// and returns its log and final counters.
-    fn stop(mut self) -> Stopped {
-        self.stop_inner()
-    }
-
-    /// Stops the host, then reads its capture: stopping first flushes the recording, so
-    /// the last frames sent are in it (reading while it runs races with the recorder).
-    fn stop_with_frames(mut self) -> (Stopped, Vec<(bool, Vec<u8>)>) {
-        let stopped = self.stop_inner();
-        let frames = self.frames();
-        (stopped, frames)
-    }
-
-    fn stop_inner(&mut self) -> Stopped {
-        let mut child = self.child.take().expect("running");
-        let _ =
-            std::process::Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
-        let deadline = Instant::now() + Duration::from_secs(5);
-        let status = loop {
-            if let Some(status) = child.try_wait().unwrap() {
-                break status;
-            }
-            if Instant::now() > deadline {
-                let _ = child.kill();
-                let _ = child.wait();
-                panic!("unet host ignored SIGTERM for 5 s:\n{}", self.log.lock().unwrap());
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        };
-        if let Some(r) = self.reader.take() {
-            let _ = r.join();
-        }
-        let log = self.log.lock().unwrap().clone();
-        assert!(status.success(), "unet host exited with {status}:\n{log}");
-        let counters = log
-            .lines()
-            .rev()
-            .find_map(|l| l.split_once("counters: ").map(|(_, c)| c))
-            .unwrap_or_else(|| panic!("no counters in the log:\n{log}"))
-            .split_whitespace()
-            .filter_map(|kv| kv.split_once('='))
-            .map(|(k, v)| (k.to_string(), v.parse().unwrap()))
-            .collect();
-        Stopped { log, counters }
-    }
-
-    /// Every frame the host recorded (`--pcap`), with whether unet sent it.
-    fn frames(&self) -> Vec<(bool, Vec<u8>)> {
-        let path = self.pcap.as_ref().expect("started with a capture");
-        let mac: Vec<u8> =
-            UNET_MAC.split(':').map(|h| u8::from_str_radix(h, 16).unwrap()).collect();
-        CaptureReader::open(path)
-            .unwrap()
-            .map(|f| f.unwrap().data)
-            .map(|d| (d.get(6..12) == Some(&mac[..]), d))
-            .collect()
-    }
-}
-
-impl Drop for Host {
-    fn drop(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-        if let Some(r) = self.reader.take() {
-            let _ = r.join();
-        }
-        if let Some(p) = &self.pcap {
-            let _ = std::fs::remove_file(p);
-        }
-    }
-}
-
-impl Stopped {
-    fn counter(&self, name: &str) -> u64 {
-        self.counters.get(name).copied().unwrap_or(0)
-    }
+/// Starts `unet host --tap tap0 --ipv4 192.0.2.2/24 --no-acd …extra` in `ns`, recording
+/// its frames if `record`, and waits until it answers ping (at most 10 s).
+fn start_host(ns: &Netns, extra: &[&str], record: bool) -> UnetHost {
+    let pcap = record.then(|| std::env::temp_dir().join(format!("{}.pcap", ns.name())));
+    UnetHost::launch(ns, Launch { mac: UNET_MAC, flags: extra, pcap })
 }
 
 fn text(out: &Output) -> String {
@@ -251,7 +92,7 @@ fn rfc792_kernel_ping_gets_five_replies() {
         return;
     }
     let ns = namespace("ping");
-    let host = Host::start(&ns, &[], false);
+    let host = start_host(&ns, &[], false);
     let out = ping(&ns, &["-c", "5", "-i", "0.2"]);
     assert!(out.contains("5 received"), "{out}");
     let [min, avg, max, mdev] = rtt(&out);
@@ -267,7 +108,7 @@ fn rfc791_3_2_ping_above_the_mtu_fragments_both_ways() {
         return;
     }
     let ns = namespace("frag");
-    let host = Host::start(&ns, &[], true);
+    let host = start_host(&ns, &[], true);
     for size in ["3000", "8000"] {
         let out = ping(&ns, &["-c", "3", "-i", "0.2", "-s", size]);
         assert!(out.contains("3 received"), "{out}");
@@ -299,7 +140,7 @@ fn rfc826_arping_gets_replies_with_unets_mac() {
         return;
     }
     let ns = namespace("arping");
-    let host = Host::start(&ns, &[], false);
+    let host = start_host(&ns, &[], false);
     let out = ns.output(&["arping", "-c", "3", "-I", "tap0", UNET_IP]).unwrap();
     let t = text(&out);
     assert!(out.status.success(), "{t}");
@@ -341,7 +182,7 @@ fn rfc768_udp_echo_with_socat_and_above_the_mtu() {
         return;
     }
     let ns = namespace("udpecho");
-    let host = Host::start(&ns, &["--udp-echo", "7"], true);
+    let host = start_host(&ns, &["--udp-echo", "7"], true);
     let out = ns.output(&["sh", "-c", "echo hello | socat -t 1 - UDP:192.0.2.2:7"]).unwrap();
     assert_eq!(String::from_utf8_lossy(&out.stdout), "hello\n", "{}", text(&out));
     // 1472 fills one frame; 1473 is the first fragmented size; 65507 the largest UDP
@@ -397,7 +238,7 @@ fn rfc1122_4_1_3_1_kernel_socket_sees_port_unreachable_but_not_for_broadcast() {
         return;
     }
     let ns = namespace("portunr");
-    let host = Host::start(&ns, &[], true);
+    let host = start_host(&ns, &[], true);
     let out = python(&ns, PORT_UNREACHABLE_CLIENT, &[]);
     assert_eq!(out, "unicast: refused\nbroadcast: silence\n");
     // The capture agrees: one ICMP error from unet, about the unicast datagram.
@@ -477,7 +318,7 @@ fn floods_of_ports_fragments_arp_and_pings_leave_unet_host_working() {
     // A queue deep enough for the whole flood, so what unet sees is what was sent (the
     // default 1000 frames would make the kernel drop most of it before unet reads it).
     ns.run(&["ip", "link", "set", "tap0", "txqueuelen", "50000"]).unwrap();
-    let host = Host::start(&ns, &["--udp-echo", "7"], false);
+    let host = start_host(&ns, &["--udp-echo", "7"], false);
     let rss_before = host.rss_kib();
     let started = Instant::now();
     let secs = python(&ns, FLOOD, &[]);
@@ -573,7 +414,7 @@ fn bursts_of_64_requests_are_all_answered_as_the_kernel_does() {
         return;
     }
     let ns = namespace("bursts");
-    let host = Host::start(&ns, &["--udp-echo", "7"], false);
+    let host = start_host(&ns, &["--udp-echo", "7"], false);
     let out = ns.output(&["ping", "-n", "-q", "-c", "64", "-l", "64", "-W", "1", UNET_IP]).unwrap();
     let pings = text(&out);
     let out = python(&ns, BURSTS, &[]);
@@ -593,7 +434,7 @@ fn rfc791_largest_ping_answered_as_the_kernel_does() {
         return;
     }
     let ns = namespace("bigping");
-    let host = Host::start(&ns, &[], false);
+    let host = start_host(&ns, &[], false);
     let out = ns.output(&["ping", "-n", "-c", "1", "-W", "2", "-s", "65507", UNET_IP]).unwrap();
     let s = host.stop();
     assert!(text(&out).contains("1 received"), "{}\n{}", text(&out), s.log);

@@ -27,12 +27,19 @@ use unet_stack::tcp::conn::{Error as ConnError, State};
 use unet_stack::tcp::Endpoint;
 use unet_stack::{Config, Counters, ListenerHandle, Stack, Storage, TcpError, TcpHandle, TcpInfo};
 use unet_tests::bridge::tap_in_namespace;
+
+#[path = "../host_support/mod.rs"]
+mod host_support;
+use host_support::Launch;
+// Not every test crate uses each of them.
+#[allow(unused_imports)]
+pub use host_support::{HostLog, UnetHost, UNET, UNET_IP};
 pub use unet_tests::netns::{have_root, Netns};
 
-/// unet's address in every test.
-pub const UNET_IP: &str = "192.0.2.2";
 /// unet's MAC address.
 pub const UNET_MAC: [u8; 6] = [0x02, 0x00, 0x5e, 0x00, 0x02, 0x02];
+/// [`UNET_MAC`] as `unet host --mac` takes it.
+pub const UNET_MAC_TEXT: &str = "02:00:5e:00:02:02";
 /// The kernel's address.
 pub const KERNEL_IP: &str = "192.0.2.1";
 
@@ -580,32 +587,6 @@ pub fn kernel(port: u16) -> Endpoint<Ipv4Addr> {
 
 // ----- `unet host` as a separate process -----
 
-/// The `unet` binary under test.
-pub const UNET: &str = env!("CARGO_BIN_EXE_unet");
-
-/// A running `unet host -v` in a namespace. Dropping it kills and reaps the process (if
-/// `stop` did not).
-pub struct UnetHost {
-    child: Option<std::process::Child>,
-    log: Arc<Mutex<String>>,
-    reader: Option<JoinHandle<()>>,
-    /// The capture (`--pcap`): deleted at the end, kept (and its path printed) when the
-    /// test fails, for a look at what went wrong.
-    pcap: Option<PathBuf>,
-}
-
-/// What a stopped host said: its log and final stack counters.
-pub struct HostLog {
-    pub log: String,
-    pub counters: std::collections::BTreeMap<String, u64>,
-}
-
-impl HostLog {
-    pub fn counter(&self, name: &str) -> u64 {
-        self.counters.get(name).copied().unwrap_or(0)
-    }
-}
-
 /// The log's lines about TCP connections that are over (`closed` or `ended (…)`).
 fn closed_lines(log: &str) -> Vec<String> {
     log.lines()
@@ -614,77 +595,41 @@ fn closed_lines(log: &str) -> Vec<String> {
         .collect()
 }
 
-impl UnetHost {
+/// `unet host` with `-v`: the TCP tests read each connection's end from its log.
+pub trait UnetHostTcp: Sized {
     /// Starts `unet host --tap tap0 --ipv4 192.0.2.2/24 --no-acd -v …extra` in `ns` (whose
     /// `tap0` must exist) and waits until it answers ping (at most 10 s).
-    pub fn start(ns: &Netns, extra: &[&str]) -> UnetHost {
-        Self::launch(ns, extra, None)
-    }
+    fn start(ns: &Netns, extra: &[&str]) -> Self;
 
-    /// [`UnetHost::start`], recording every frame to a capture that is kept if the test
-    /// fails.
-    pub fn start_recording(ns: &Netns, extra: &[&str]) -> UnetHost {
-        let pcap = std::env::temp_dir().join(format!("{}.pcap", ns.name()));
-        Self::launch(ns, extra, Some(pcap))
-    }
-
-    fn launch(ns: &Netns, extra: &[&str], pcap: Option<PathBuf>) -> UnetHost {
-        use std::io::Read;
-        let mut args = vec![
-            UNET,
-            "host",
-            "--tap",
-            "tap0",
-            "--ipv4",
-            "192.0.2.2/24",
-            "--mac",
-            "02:00:5e:00:02:02",
-            "--no-acd",
-            "-v",
-        ];
-        let pcap_arg = pcap.as_ref().map(|p| p.display().to_string());
-        if let Some(p) = &pcap_arg {
-            args.extend(["--pcap", p.as_str()]);
-        }
-        args.extend_from_slice(extra);
-        let mut child = ns.spawn(&args).expect("spawn unet host");
-        let log = Arc::new(Mutex::new(String::new()));
-        let mut stderr = child.stderr.take().expect("piped stderr");
-        let sink = Arc::clone(&log);
-        // Drain stderr as it comes so that a chatty host never blocks on a full pipe.
-        let reader = std::thread::spawn(move || {
-            let mut buf = [0u8; 4096];
-            while let Ok(n) = stderr.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                let text = String::from_utf8_lossy(&buf[..n]).into_owned();
-                sink.lock().unwrap_or_else(|e| e.into_inner()).push_str(&text);
-            }
-        });
-        let mut host = UnetHost { child: Some(child), log, reader: Some(reader), pcap };
-        let deadline = StdInstant::now() + Duration::from_secs(10);
-        loop {
-            if let Some(status) = host.child.as_mut().and_then(|c| c.try_wait().ok().flatten()) {
-                std::thread::sleep(Duration::from_millis(100));
-                panic!("unet host exited early ({status}):\n{}", host.log());
-            }
-            let ping = ns.output(&["ping", "-c", "1", "-W", "1", UNET_IP]).unwrap();
-            if ping.status.success() {
-                return host;
-            }
-            assert!(StdInstant::now() < deadline, "unet host never answered ping:\n{}", host.log());
-        }
-    }
-
-    /// The log so far.
-    pub fn log(&self) -> String {
-        self.log.lock().unwrap_or_else(|e| e.into_inner()).clone()
-    }
+    /// [`UnetHostTcp::start`], recording every frame to a capture that is kept if the
+    /// test fails.
+    fn start_recording(ns: &Netns, extra: &[&str]) -> Self;
 
     /// Waits until `n` TCP connections are over (at most `timeout`) and returns their log
     /// lines; panics with the log on timeout.
-    pub fn wait_closed(&self, n: usize, timeout: Duration) -> Vec<String> {
+    fn wait_closed(&self, n: usize, timeout: Duration) -> Vec<String>;
+}
+
+/// `-v` then the test's flags.
+fn verbose<'a>(extra: &[&'a str]) -> Vec<&'a str> {
+    let mut flags = vec!["-v"];
+    flags.extend_from_slice(extra);
+    flags
+}
+
+impl UnetHostTcp for UnetHost {
+    fn start(ns: &Netns, extra: &[&str]) -> UnetHost {
+        let flags = verbose(extra);
+        UnetHost::launch(ns, Launch { mac: UNET_MAC_TEXT, flags: &flags, pcap: None })
+    }
+
+    fn start_recording(ns: &Netns, extra: &[&str]) -> UnetHost {
+        let flags = verbose(extra);
+        let pcap = Some(std::env::temp_dir().join(format!("{}.pcap", ns.name())));
+        UnetHost::launch(ns, Launch { mac: UNET_MAC_TEXT, flags: &flags, pcap })
+    }
+
+    fn wait_closed(&self, n: usize, timeout: Duration) -> Vec<String> {
         let deadline = StdInstant::now() + timeout;
         loop {
             let lines = closed_lines(&self.log());
@@ -698,60 +643,6 @@ impl UnetHost {
                 self.log()
             );
             std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-
-    /// Stops the host with SIGTERM, checks that it exits 0 within 5 s, and returns its
-    /// log and final counters.
-    pub fn stop(mut self) -> HostLog {
-        let mut child = self.child.take().expect("running");
-        let _ =
-            std::process::Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
-        let deadline = StdInstant::now() + Duration::from_secs(5);
-        let status = loop {
-            if let Some(status) = child.try_wait().unwrap() {
-                break status;
-            }
-            if StdInstant::now() > deadline {
-                let _ = child.kill();
-                let _ = child.wait();
-                panic!("unet host ignored SIGTERM for 5 s:\n{}", self.log());
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        };
-        if let Some(r) = self.reader.take() {
-            let _ = r.join();
-        }
-        let log = self.log();
-        assert!(status.success(), "unet host exited with {status}:\n{log}");
-        let counters = log
-            .lines()
-            .rev()
-            .find_map(|l| l.split_once("counters: ").map(|(_, c)| c))
-            .unwrap_or_else(|| panic!("no counters in the log:\n{log}"))
-            .split_whitespace()
-            .filter_map(|kv| kv.split_once('='))
-            .filter_map(|(k, v)| Some((k.to_string(), v.parse().ok()?)))
-            .collect();
-        HostLog { log, counters }
-    }
-}
-
-impl Drop for UnetHost {
-    fn drop(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-        if let Some(r) = self.reader.take() {
-            let _ = r.join();
-        }
-        if let Some(p) = &self.pcap {
-            if std::thread::panicking() {
-                eprintln!("unet host's capture kept: {}", p.display());
-            } else {
-                let _ = std::fs::remove_file(p);
-            }
         }
     }
 }
