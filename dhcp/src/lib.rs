@@ -53,6 +53,7 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+pub mod client;
 mod display;
 pub mod message;
 pub mod option;
