@@ -44,6 +44,7 @@ extern crate std;
 mod builder;
 mod error;
 mod header;
+pub mod master;
 mod message;
 mod name;
 mod name_buf;
