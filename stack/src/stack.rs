@@ -36,6 +36,10 @@ pub(crate) struct Core<'a> {
     pub tcp: TcpTable<'a, Ipv4Addr>,
     /// The latest time the stack was given (for bookkeeping in calls without one).
     pub last_now: Instant,
+    /// The instant whose due timers were last fired: frames handled at that same instant
+    /// skip the scan of every timer (it found nothing more due at `now`; what they arm is
+    /// later than `now`, or the driver's own `poll_timeout`/`handle_timeout` fires it).
+    pub timers_run_at: Option<Instant>,
     pub icmp_out: PacketQueue<'a, IcmpOut, ICMP_QUEUE_LEN>,
     pub icmp_limit: TokenBucket,
     pub pings: Vec<PingSent, PING_TABLE_LEN>,
@@ -112,6 +116,7 @@ impl<'a> Stack<'a> {
             udp,
             tcp,
             last_now: now,
+            timers_run_at: None,
             icmp_out: PacketQueue::new(storage.icmp_buffer),
             icmp_limit: TokenBucket::new(config.icmp_error_interval, config.icmp_error_burst),
             pings: Vec::new(),
@@ -365,7 +370,10 @@ impl Core<'_> {
 impl FrameMachine for Stack<'_> {
     fn handle_frame(&mut self, now: Instant, frame: &[u8]) {
         self.core.last_now = now;
-        self.core.handle_timeout(&mut self.reassembly, now);
+        if self.core.timers_run_at != Some(now) {
+            self.core.timers_run_at = Some(now);
+            self.core.handle_timeout(&mut self.reassembly, now);
+        }
         self.core.receive_frame(&mut self.reassembly, now, frame);
         self.core.drain_machine_events(now);
         self.core.sync_stats(&self.reassembly);
@@ -384,6 +392,7 @@ impl FrameMachine for Stack<'_> {
 
     fn handle_timeout(&mut self, now: Instant) {
         self.core.last_now = now;
+        self.core.timers_run_at = Some(now);
         self.core.handle_timeout(&mut self.reassembly, now);
         self.core.sync_stats(&self.reassembly);
     }

@@ -232,3 +232,22 @@ fn raw_accessors_take_the_first_of_repeated_options() {
 fn options_display_shows_bad_option() {
     assert_eq!(format!("{}", TcpOptions::Raw(&[1, 2, 9, 0])), "[nop,bad opt]");
 }
+
+/// RFC 7323 Appendix A: the NOP, NOP, Timestamps layout of data segments is read without
+/// walking the list, and gives what the general parser gives; anything else (another
+/// order, a bad length) still goes through the general parser and its checks.
+#[test]
+fn rfc7323_appendix_a_timestamps_fast_path() {
+    let canonical = [1, 1, 8, 10, 0, 0, 1, 2, 0xff, 0, 0, 3];
+    let opts = TcpOptions::parse(&canonical).unwrap();
+    let full = OptionSet::from_options(OptionIter::new(&canonical)).unwrap();
+    assert_eq!(opts.to_set(), full);
+    assert_eq!(opts.timestamps(), Some(Timestamps { tsval: 0x102, tsecr: 0xff00_0003 }));
+    // Timestamps first, NOPs after: same values by the general path.
+    let other = [8, 10, 0, 0, 1, 2, 0xff, 0, 0, 3, 1, 1];
+    assert_eq!(TcpOptions::parse(&other).unwrap().to_set(), full);
+    // A wrong length in the same position is malformed, not a fast-path hit.
+    let bad = [1, 1, 8, 11, 0, 0, 1, 2, 0xff, 0, 0, 3];
+    assert_eq!(TcpOptions::parse(&bad), Err(WireError::BadOption));
+    assert_eq!(TcpOptions::parse(&[]).unwrap().to_set(), OptionSet::default());
+}
