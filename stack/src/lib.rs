@@ -36,6 +36,8 @@ extern crate std;
 
 pub mod config;
 pub mod counters;
+#[cfg(feature = "dhcp")]
+pub mod dhcp;
 mod echo_options;
 pub mod event;
 mod icmp;
