@@ -1,5 +1,5 @@
 //! A DHCP client on the stack (feature `dhcp`): unet-dhcp's
-//! [`Client`](unet_dhcp::client::Client) machine, wired to a UDP socket on port 68, to a
+//! [`Client`] machine, wired to a UDP socket on port 68, to a
 //! transmit path that may send from 0.0.0.0 (sockets cannot, RFC 1122 §3.2.1.3 a), to the
 //! stack's RFC 5227 probe, and to [`Stack::set_ipv4`].
 //!
@@ -10,8 +10,8 @@
 //!
 //! On [`Event::Check`](unet_dhcp::client::Event::Check) the stack takes the address and
 //! probes it (with [`Config::acd`](crate::Config::acd)); the probe's outcome
-//! ([`Event::AddressReady`](crate::Event::AddressReady) or
-//! [`Event::AddressConflict`](crate::Event::AddressConflict), passed on by
+//! ([`Event::AddressReady`] or
+//! [`Event::AddressConflict`], passed on by
 //! [`DhcpClient::handle_stack_event`]) tells the client to use or DECLINE it. On
 //! expiry, a NAK or a release the address and gateway are removed. Receiving needs only
 //! broadcast replies (the client sets the BROADCAST flag while unaddressed) and unicast
