@@ -54,6 +54,8 @@ mod registry;
 mod text;
 mod types;
 mod writer;
+#[cfg(feature = "alloc")]
+pub mod zone;
 
 pub use builder::MessageBuilder;
 pub use error::Error;
