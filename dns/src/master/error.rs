@@ -17,7 +17,8 @@ impl Snippet {
     /// Bytes kept; longer fields are shown cut, with `...`.
     pub const CAPACITY: usize = 40;
 
-    pub(crate) fn new(s: &str) -> Snippet {
+    /// Keeps the first [`Snippet::CAPACITY`] bytes of `s`.
+    pub fn new(s: &str) -> Snippet {
         let mut bytes = [0u8; Snippet::CAPACITY];
         let n = s.len().min(Snippet::CAPACITY);
         bytes[..n].copy_from_slice(&s.as_bytes()[..n]);

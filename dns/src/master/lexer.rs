@@ -38,6 +38,8 @@ pub(crate) struct Lexer<'a> {
     pos: usize,
     line: u32,
     depth: u32,
+    /// Where the outermost open `(` is, for the error when it is never closed.
+    paren_line: u32,
 }
 
 /// A saved cursor position (the text is kept elsewhere).
@@ -46,11 +48,12 @@ pub(crate) struct LexState {
     pos: usize,
     line: u32,
     depth: u32,
+    paren_line: u32,
 }
 
 impl Default for LexState {
     fn default() -> LexState {
-        LexState { pos: 0, line: 1, depth: 0 }
+        LexState { pos: 0, line: 1, depth: 0, paren_line: 0 }
     }
 }
 
@@ -60,12 +63,12 @@ pub(crate) type LexError = (u32, MasterErrorKind);
 impl<'a> Lexer<'a> {
     /// Where the cursor is, to resume later over the same text ([`Lexer::resume`]).
     pub(crate) fn state(&self) -> LexState {
-        LexState { pos: self.pos, line: self.line, depth: self.depth }
+        LexState { pos: self.pos, line: self.line, depth: self.depth, paren_line: self.paren_line }
     }
 
     /// A cursor over `text` at a saved [`LexState`].
     pub(crate) fn resume(text: &'a str, s: LexState) -> Lexer<'a> {
-        Lexer { text, pos: s.pos, line: s.line, depth: s.depth }
+        Lexer { text, pos: s.pos, line: s.line, depth: s.depth, paren_line: s.paren_line }
     }
 
     fn byte(&self, at: usize) -> Option<u8> {
@@ -79,7 +82,7 @@ impl<'a> Lexer<'a> {
                 if self.depth > 0 {
                     // Reported once: the parentheses are closed by the end of the text.
                     self.depth = 0;
-                    return Err((self.line, MasterErrorKind::UnclosedParen));
+                    return Err((self.paren_line, MasterErrorKind::UnclosedParen));
                 }
                 return Ok(Lexed::Eof);
             };
@@ -99,6 +102,9 @@ impl<'a> Lexer<'a> {
                 }
                 b'(' => {
                     self.pos += 1;
+                    if self.depth == 0 {
+                        self.paren_line = self.line;
+                    }
                     self.depth = self.depth.saturating_add(1);
                 }
                 b')' => {

@@ -32,7 +32,11 @@ impl Head {
 pub(crate) enum Item<'a> {
     Entry(Head, u32),
     #[cfg_attr(not(feature = "std"), allow(dead_code))]
-    Include { path: Token<'a>, origin: NameBuf, line: u32 },
+    Include {
+        path: Token<'a>,
+        origin: NameBuf,
+        line: u32,
+    },
 }
 
 /// The parser's state between entries; the text is passed to each call, so a file reader
