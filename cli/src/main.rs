@@ -33,6 +33,7 @@ fn main() -> ExitCode {
             }
         }
         Command::Host(args) => host::run(&args),
+        Command::DhcpClient(args) => unet::commands::dhcp_client::run(&args),
         Command::Demo(args) => {
             let stdout = io::stdout();
             let mut out = stdout.lock();

@@ -6,6 +6,7 @@
 
 pub mod decode;
 pub mod demo;
+pub mod dhcp_client;
 pub mod host;
 
 use clap::Subcommand;
@@ -21,4 +22,7 @@ pub enum Command {
     /// Show unet hosts at work on an in-memory switch (no privileges needed), or with
     /// --tap (root) talking to the Linux kernel.
     Demo(demo::DemoArgs),
+    /// Get an address by DHCP on an existing TAP device, print the lease, keep it renewed,
+    /// and release it on SIGINT or SIGTERM.
+    DhcpClient(dhcp_client::DhcpClientArgs),
 }
