@@ -58,6 +58,7 @@ mod display;
 pub mod message;
 pub mod option;
 mod repr;
+pub mod server;
 
 #[cfg(test)]
 mod corpus_tests;
