@@ -75,6 +75,11 @@ pub(crate) struct Link<'a> {
     fragmenting: Option<Fragmenting>,
     /// IPv4 Identification: a counter, as RFC 6864 §4.1 allows for fragmentable datagrams.
     ident: u16,
+    /// The instant at which the neighbour cache last had nothing to send, while nothing
+    /// that queues an ARP packet (a received ARP packet, a new resolution, its timers) has
+    /// happened since: the transmits of a burst at that instant skip its scan of every
+    /// entry. (A refresh a lookup starts at that instant goes out at the next one.)
+    arp_idle_at: Option<Instant>,
 }
 
 impl<'a> Link<'a> {
@@ -101,12 +106,18 @@ impl<'a> Link<'a> {
             frag_buf,
             fragmenting: None,
             ident,
+            arp_idle_at: None,
         }
     }
 
     /// Our address, once usable.
     pub(crate) fn usable_addr(&self) -> Option<Ipv4Addr> {
         self.ipv4.filter(|_| self.ready).map(|c| c.address())
+    }
+
+    /// The neighbour cache may have an ARP packet to send (see `arp_idle_at`).
+    pub(crate) fn arp_touched(&mut self) {
+        self.arp_idle_at = None;
     }
 
     pub(crate) fn next_ident(&mut self) -> u16 {
@@ -118,9 +129,12 @@ impl<'a> Link<'a> {
     pub(crate) fn poll_arp(&mut self, now: Instant, buf: &mut [u8], c: &mut Counters) -> Step {
         let (dst, repr) = if let Some(repr) = self.acd.poll_transmit(now) {
             (EthernetAddress::BROADCAST, repr)
+        } else if self.arp_idle_at == Some(now) {
+            return Step::Idle;
         } else if let Some(t) = self.cache.poll_transmit(now) {
             (t.destination, t.repr)
         } else {
+            self.arp_idle_at = Some(now);
             return Step::Idle;
         };
         // Ethernet minimum frame: 14 + 46 (RFC 894); the ARP packet is 28, pad with zeros.
@@ -157,7 +171,10 @@ impl<'a> Link<'a> {
         };
         match self.cache.resolve(now, hop) {
             Resolution::Resolved(mac) => Some(Plan::Send(mac)),
-            Resolution::Pending => Some(Plan::Wait(hop)),
+            Resolution::Pending => {
+                self.arp_touched();
+                Some(Plan::Wait(hop))
+            }
             Resolution::TableFull => {
                 bump(&mut c.tx_neighbor_table_full);
                 None

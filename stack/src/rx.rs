@@ -80,6 +80,7 @@ impl Core<'_> {
             return bump(&mut self.counters.arp_malformed);
         };
         self.link.acd.handle_arp(now, &repr);
+        self.link.arp_touched();
         if self.link.cache.handle_arp(now, &repr).is_err() {
             bump(&mut self.counters.arp_rejected);
         }

@@ -151,6 +151,7 @@ impl<'a> Stack<'a> {
         if let Some(old) = c.link.ipv4 {
             c.link.cache.remove_protocol_addr(old.address());
         }
+        c.link.arp_touched();
         c.config.ipv4 = cidr;
         c.config.gateway = gateway;
         c.link.ipv4 = cidr;
@@ -329,6 +330,7 @@ impl Core<'_> {
     }
 
     fn handle_timeout(&mut self, reassembly: &mut Reassembler<'_>, now: Instant) {
+        self.link.arp_touched();
         self.link.cache.handle_timeout(now);
         self.link.pending.handle_timeout(now);
         self.link.acd.handle_timeout(now);
