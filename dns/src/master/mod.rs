@@ -57,6 +57,8 @@ mod fields;
 #[cfg(feature = "std")]
 mod file;
 mod lexer;
+#[cfg(feature = "alloc")]
+mod load;
 mod rdata;
 mod reader;
 mod svcb;
@@ -66,6 +68,8 @@ use core::fmt;
 pub use error::{MasterError, MasterErrorKind, Snippet};
 #[cfg(feature = "std")]
 pub use file::{MasterFile, MAX_INCLUDE_DEPTH};
+#[cfg(feature = "alloc")]
+pub use load::{LoadError, LoadProblem};
 
 use crate::{Class, NameBuf, RData, RecordType};
 use reader::{Item, Parser};
