@@ -1,0 +1,322 @@
+//! The unet DHCP client (`unet dhcp-client`) against real servers: dnsmasq, kea-dhcp4 and
+//! ISC dhcpd each run in a namespace on the kernel side of a TAP device whose other side
+//! is unet. The client must obtain a lease (and the stack use it: the kernel pings the
+//! leased address), renew it (short leases), and release it on SIGTERM, which the
+//! server's log or lease file must show.
+//!
+//! Everything (configs, lease files, logs, pid files) lives in a temporary directory;
+//! servers listen only on the namespace's `tap0` (192.0.2.1/24).
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::Child;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use unet_tests::netns::{have_root, Netns};
+
+const UNET: &str = env!("CARGO_BIN_EXE_unet");
+const MAC: &str = "02:00:00:00:d0:01";
+
+static DIRS: AtomicUsize = AtomicUsize::new(0);
+
+/// A temporary directory, removed on drop.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(test: &str) -> TempDir {
+        let n = DIRS.fetch_add(1, Ordering::Relaxed);
+        let p = std::env::temp_dir().join(format!("unet-{test}-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&p);
+        std::fs::create_dir_all(&p).unwrap();
+        TempDir(p)
+    }
+    fn path(&self, name: &str) -> PathBuf {
+        self.0.join(name)
+    }
+    fn read(&self, name: &str) -> String {
+        std::fs::read_to_string(self.path(name)).unwrap_or_default()
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A process whose output is collected as it comes; killed and reaped on drop.
+struct Proc {
+    child: Option<Child>,
+    out: Arc<Mutex<String>>,
+    readers: Vec<JoinHandle<()>>,
+}
+
+impl Proc {
+    fn spawn(ns: &Netns, args: &[&str], envs: &[(&str, &Path)]) -> Proc {
+        let mut cmd = ns.command(args);
+        for (k, v) in envs {
+            cmd.env(k, v);
+        }
+        cmd.stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped());
+        let mut child = cmd.spawn().unwrap_or_else(|e| panic!("spawn {args:?}: {e}"));
+        let out = Arc::new(Mutex::new(String::new()));
+        let mut readers = Vec::new();
+        let pipes: [Option<Box<dyn Read + Send>>; 2] = [
+            child.stdout.take().map(|s| Box::new(s) as Box<dyn Read + Send>),
+            child.stderr.take().map(|s| Box::new(s) as Box<dyn Read + Send>),
+        ];
+        for mut pipe in pipes.into_iter().flatten() {
+            let out = Arc::clone(&out);
+            readers.push(std::thread::spawn(move || {
+                let mut buf = [0u8; 4096];
+                while let Ok(n) = pipe.read(&mut buf) {
+                    if n == 0 {
+                        break;
+                    }
+                    out.lock().unwrap().push_str(&String::from_utf8_lossy(&buf[..n]));
+                }
+            }));
+        }
+        Proc { child: Some(child), out, readers }
+    }
+
+    fn output(&self) -> String {
+        self.out.lock().unwrap().clone()
+    }
+
+    /// Waits until the output has a line starting with `prefix`; returns that line.
+    fn wait_line(&self, prefix: &str, within: Duration) -> String {
+        let deadline = Instant::now() + within;
+        loop {
+            if let Some(l) = self.output().lines().find(|l| l.starts_with(prefix)) {
+                return l.to_string();
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no `{prefix}` line within {within:?}; output:\n{}",
+                self.output()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// SIGTERM, then the exit within 5 s (status 0 expected).
+    fn stop(&mut self) -> String {
+        let mut child = self.child.take().expect("running");
+        let pid = child.id().to_string();
+        let _ = std::process::Command::new("kill").args(["-TERM", &pid]).status();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        let status = loop {
+            if let Some(s) = child.try_wait().unwrap() {
+                break s;
+            }
+            if Instant::now() > deadline {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("did not stop within 5 s; output:\n{}", self.output());
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        for r in self.readers.drain(..) {
+            let _ = r.join();
+        }
+        assert!(status.success(), "exit status {status}; output:\n{}", self.output());
+        self.output()
+    }
+}
+
+impl Drop for Proc {
+    fn drop(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+fn setup(test: &str) -> Netns {
+    let ns = Netns::create(test).expect("namespace");
+    ns.add_tap("tap0", "192.0.2.1/24").expect("tap0");
+    ns
+}
+
+/// The client's `bound …` line's address.
+fn leased_address(line: &str) -> String {
+    let cidr = line.split_whitespace().nth(1).expect("address");
+    cidr.split('/').next().unwrap().to_string()
+}
+
+/// The kernel (server side) pings the leased address: the stack took it.
+fn ping(ns: &Netns, addr: &str) {
+    let out = ns.output(&["ping", "-c", "1", "-W", "2", addr]).unwrap();
+    assert!(out.status.success(), "ping {addr}: {}", String::from_utf8_lossy(&out.stdout));
+}
+
+fn client(ns: &Netns, extra: &[&str]) -> Proc {
+    let mut args = vec![UNET, "dhcp-client", "--tap", "tap0", "--mac", MAC, "-v"];
+    args.extend_from_slice(extra);
+    Proc::spawn(ns, &args, &[])
+}
+
+#[test]
+fn dnsmasq_lease_renewed_and_released() {
+    if !have_root("dnsmasq_lease_renewed_and_released") {
+        return;
+    }
+    let ns = setup("dhcpcdnsmasq");
+    let dir = TempDir::new("dhcpc-dnsmasq");
+    let leases = dir.path("leases");
+    let pid = dir.path("pid");
+    let range = "--dhcp-range=192.0.2.10,192.0.2.50,255.255.255.0,2m";
+    let args = [
+        "dnsmasq",
+        "--no-daemon",
+        "--conf-file=/dev/null",
+        "--port=0",
+        "--interface=tap0",
+        "--bind-interfaces",
+        "--dhcp-authoritative",
+        "--log-dhcp",
+        range,
+        // dnsmasq's shortest lease is 2 min: short T1/T2 make the renewal happen now.
+        "--dhcp-option=option:T1,4",
+        "--dhcp-option=option:T2,7",
+        "--dhcp-option=option:dns-server,192.0.2.1",
+        &format!("--dhcp-leasefile={}", leases.display()),
+        &format!("--pid-file={}", pid.display()),
+    ];
+    let server = Proc::spawn(&ns, &args, &[]);
+    // With the RFC 5227 probe (the default): a few seconds more before "bound".
+    let mut c = client(&ns, &[]);
+    let bound = c.wait_line("bound ", Duration::from_secs(25));
+    assert!(
+        bound.contains("/24 router 192.0.2.1 dns 192.0.2.1 lease 120s from 192.0.2.1"),
+        "{bound}"
+    );
+    let addr = leased_address(&bound);
+    assert!(dir.read("leases").contains(&addr), "lease file: {}", dir.read("leases"));
+    ping(&ns, &addr);
+    c.wait_line("renewed ", Duration::from_secs(10));
+    ping(&ns, &addr);
+    let out = c.stop();
+    assert!(out.contains(&format!("released {addr}")), "{out}");
+    let deadline = Instant::now() + Duration::from_secs(3);
+    while !server.output().contains("DHCPRELEASE") && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(server.output().contains(&format!("DHCPRELEASE(tap0) {addr}")), "{}", server.output());
+    // dnsmasq forgets a released lease.
+    assert!(!dir.read("leases").contains(&addr), "lease file: {}", dir.read("leases"));
+}
+
+#[test]
+fn kea_lease_renewed_and_released() {
+    if !have_root("kea_lease_renewed_and_released") {
+        return;
+    }
+    let ns = setup("dhcpckea");
+    let dir = TempDir::new("dhcpc-kea");
+    let leases = dir.path("leases.csv");
+    let log = dir.path("kea.log");
+    let config = format!(
+        r#"{{ "Dhcp4": {{
+  "interfaces-config": {{ "interfaces": [ "tap0" ], "dhcp-socket-type": "raw",
+     "service-sockets-max-retries": 50, "service-sockets-retry-wait-time": 200 }},
+  "lease-database": {{ "type": "memfile", "persist": true, "name": "{}", "lfc-interval": 0 }},
+  "valid-lifetime": 20, "renew-timer": 4, "rebind-timer": 8,
+  "subnet4": [ {{ "id": 1, "subnet": "192.0.2.0/24",
+     "pools": [ {{ "pool": "192.0.2.100 - 192.0.2.150" }} ],
+     "option-data": [ {{ "name": "routers", "data": "192.0.2.1" }},
+                      {{ "name": "domain-name-servers", "data": "192.0.2.1" }} ] }} ],
+  "loggers": [ {{ "name": "kea-dhcp4", "output_options": [ {{ "output": "{}" }} ],
+     "severity": "INFO" }} ]
+}} }}"#,
+        leases.display(),
+        log.display()
+    );
+    let conf = dir.path("kea.json");
+    std::fs::write(&conf, config).unwrap();
+    let conf_s = conf.display().to_string();
+    let _server = Proc::spawn(
+        &ns,
+        &["kea-dhcp4", "-c", &conf_s],
+        &[("KEA_LOCKFILE_DIR", &dir.0), ("KEA_PIDFILE_DIR", &dir.0)],
+    );
+    let mut c = client(&ns, &["--no-acd"]);
+    let bound = c.wait_line("bound ", Duration::from_secs(20));
+    assert!(
+        bound.contains("/24 router 192.0.2.1 dns 192.0.2.1 lease 20s from 192.0.2.1"),
+        "{bound}"
+    );
+    let addr = leased_address(&bound);
+    ping(&ns, &addr);
+    c.wait_line("renewed ", Duration::from_secs(10));
+    ping(&ns, &addr);
+    let out = c.stop();
+    assert!(out.contains(&format!("released {addr}")), "{out}");
+    let deadline = Instant::now() + Duration::from_secs(3);
+    while !dir.read("kea.log").contains("DHCP4_RELEASE ") && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let klog = dir.read("kea.log");
+    assert!(klog.contains(&format!("address {addr} was released properly")), "{klog}");
+    let renewals = klog.matches(&format!("lease {addr} has been allocated")).count();
+    assert!(renewals >= 2, "allocation then renewal: {klog}");
+    // The lease file's last record for the address has lifetime 0: released.
+    let csv = dir.read("leases.csv");
+    let last = csv.lines().rev().find(|l| l.starts_with(&format!("{addr},"))).unwrap();
+    assert_eq!(last.split(',').nth(3), Some("0"), "{csv}");
+}
+
+#[test]
+fn isc_dhcpd_lease_renewed_and_released() {
+    if !have_root("isc_dhcpd_lease_renewed_and_released") {
+        return;
+    }
+    let ns = setup("dhcpcdhcpd");
+    let dir = TempDir::new("dhcpc-dhcpd");
+    let conf = dir.path("dhcpd.conf");
+    std::fs::write(
+        &conf,
+        "authoritative;\n\
+         default-lease-time 12; min-lease-time 12; max-lease-time 12;\n\
+         ddns-update-style none;\n\
+         subnet 192.0.2.0 netmask 255.255.255.0 {\n\
+           range 192.0.2.60 192.0.2.70;\n\
+           option routers 192.0.2.1;\n\
+           option domain-name-servers 192.0.2.1;\n\
+         }\n",
+    )
+    .unwrap();
+    let leases = dir.path("dhcpd.leases");
+    std::fs::write(&leases, "").unwrap();
+    let pid = dir.path("dhcpd.pid");
+    let (conf_s, leases_s, pid_s) =
+        (conf.display().to_string(), leases.display().to_string(), pid.display().to_string());
+    // -f foreground, -d log to stderr; its own config, lease and pid files.
+    let args = ["dhcpd", "-f", "-d", "-4", "-cf", &conf_s, "-lf", &leases_s, "-pf", &pid_s, "tap0"];
+    let server = Proc::spawn(&ns, &args, &[]);
+    let mut c = client(&ns, &["--no-acd"]);
+    let bound = c.wait_line("bound ", Duration::from_secs(20));
+    assert!(
+        bound.contains("/24 router 192.0.2.1 dns 192.0.2.1 lease 12s from 192.0.2.1"),
+        "{bound}"
+    );
+    let addr = leased_address(&bound);
+    ping(&ns, &addr);
+    // T1 = 6 s.
+    c.wait_line("renewed ", Duration::from_secs(10));
+    let out = c.stop();
+    assert!(out.contains(&format!("released {addr}")), "{out}");
+    let deadline = Instant::now() + Duration::from_secs(3);
+    while !server.output().contains("DHCPRELEASE") && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let slog = server.output();
+    assert!(slog.contains(&format!("DHCPRELEASE of {addr}")), "{slog}");
+    let lease_file = dir.read("dhcpd.leases");
+    assert!(lease_file.contains("binding state free"), "{lease_file}");
+}
