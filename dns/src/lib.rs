@@ -49,6 +49,8 @@ mod message;
 mod name;
 mod name_buf;
 pub mod rdata;
+#[cfg(feature = "alloc")]
+pub mod server;
 mod record;
 mod registry;
 mod text;

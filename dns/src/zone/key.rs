@@ -71,7 +71,6 @@ impl Key {
     }
 
     /// The key of the ancestor with `labels` labels (the root for 0).
-    #[allow(dead_code)] // used by the server walk
     pub(crate) fn prefix(&self, labels: usize) -> &[u8] {
         match labels.checked_sub(1) {
             None => &[],

@@ -194,7 +194,7 @@ impl Zone {
         Ok(())
     }
 
-    fn origin_key(&self) -> &[u8] {
+    pub(crate) fn origin_key(&self) -> &[u8] {
         &self.origin_key
     }
 
@@ -349,12 +349,10 @@ impl Zone {
     }
 
     /// Number of labels of the origin.
-    #[allow(dead_code)]
     pub(crate) fn origin_labels(&self) -> usize {
         self.origin_labels
     }
 
-    #[allow(dead_code)]
     pub(crate) fn node(&self, index: usize) -> NodeRef<'_> {
         NodeRef { zone: self, index }
     }
