@@ -263,8 +263,9 @@ impl Server {
             match answer::answer(zone, &query, &mut resp) {
                 Ok(kind) => kind,
                 Err(answer::Full) => {
+                    let aa = resp.header.flags.contains(Flags::AA);
                     resp.truncate_to_question(qmark);
-                    resp.set_flag(Flags::AA, true);
+                    resp.set_flag(Flags::AA, aa);
                     self.counters.truncated += 1;
                     ResponseKind::Answer
                 }
