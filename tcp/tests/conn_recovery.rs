@@ -150,11 +150,12 @@ fn bulk(
     Outcome { sender: a, took: now.saturating_duration_since(t0) }
 }
 
-/// RFC 5681 §4.2: every second full-sized segment gets an ACK of its own even when the
-/// receiver handles a whole flight before it transmits (a driver's batch): four ACKs for
-/// eight segments, each two segments further, not one stretch ACK.
+/// RFC 5681 §4.2 with a driver's batch: a flight of eight segments handled before the
+/// receiver transmits is acknowledged by the last two of its every-second-segment points
+/// (six and eight segments), as Linux acknowledges a GRO batch — not one stretch ACK
+/// whose loss would stall the sender, not four ACKs for one batch.
 #[test]
-fn rfc5681_4_2_every_second_segment_acked_in_a_batch() {
+fn rfc5681_4_2_batch_acked_at_its_last_two_points() {
     let mut p = Pair::connect(Config::default(), 65536);
     p.a.send(&[7u8; 8 * 1448]).unwrap();
     let flight = drain(&mut p.a, p.now);
@@ -166,14 +167,31 @@ fn rfc5681_4_2_every_second_segment_acked_in_a_batch() {
     let acks = drain(&mut p.b, p.now);
     let numbers: Vec<u32> = acks.iter().map(|w| w.repr.ack_number.diff(una) as u32).collect();
     let mss = flight[0].payload.len() as u32;
-    assert_eq!(numbers, [2 * mss, 4 * mss, 6 * mss, 8 * mss]);
-    // Each is new to the sender: the window opens as it would for ACKs spread in time.
+    assert_eq!(numbers, [6 * mss, 8 * mss]);
+    // Both are new to the sender: slow start counts each (RFC 3465: up to 2 SMSS each).
     let cwnd = p.a.cwnd();
     for ack in &acks {
         deliver(&mut p.a, p.now, ack);
     }
     assert_eq!(p.a.snd_una(), una + 8 * mss);
-    assert!(p.a.cwnd() >= cwnd + 4 * mss, "slow start counted every ACK");
+    assert!(p.a.cwnd() >= cwnd + 2 * mss, "slow start counted both ACKs");
+}
+
+/// A segment handled alone after the batch is acknowledged as before: every second one
+/// at once, a single one after the delayed-ACK timer (RFC 5681 §4.2, RFC 9293 §3.8.6.3).
+#[test]
+fn rfc5681_4_2_every_second_segment_acked_one_by_one() {
+    let mut p = Pair::connect(Config::default(), 65536);
+    p.a.send(&[7u8; 4 * 1448]).unwrap();
+    let flight = drain(&mut p.a, p.now);
+    let una = p.a.snd_una();
+    let mss = flight[0].payload.len() as u32;
+    let mut acked = Vec::new();
+    for seg in &flight {
+        deliver(&mut p.b, p.now, seg);
+        acked.extend(drain(&mut p.b, p.now).iter().map(|w| w.repr.ack_number.diff(una) as u32));
+    }
+    assert_eq!(acked, [2 * mss, 4 * mss]);
 }
 
 /// RFC 5681 §4.2: "an immediate duplicate ACK when an out-of-order segment arrives" —
@@ -202,11 +220,13 @@ fn rfc5681_4_2_duplicate_ack_per_out_of_order_segment_in_a_batch() {
 
 /// 2 MiB with 2% loss each way at a 4 ms round trip, whole batches handed over at once:
 /// losses are repaired by SACK recovery (RFC 6675); a timeout needs a lost
-/// retransmission, rare at 2%.
+/// retransmission (RFC 6675 retransmits a segment once per recovery), which happens to
+/// about one transfer in two at 2% (24 seeds: 16 timeouts with an ACK per two segments of
+/// a batch, 18 with the last two points of a batch).
 #[test]
 fn rfc6675_bulk_under_random_loss_needs_few_timeouts() {
     let mut total = 0;
-    for seed in 1..=4u64 {
+    for seed in 1..=8u64 {
         let o = bulk(
             Config::default(),
             2 << 20,
@@ -224,5 +244,5 @@ fn rfc6675_bulk_under_random_loss_needs_few_timeouts() {
         assert!(c.fast_retransmits > 0);
         total += c.timeouts;
     }
-    assert!(total <= 2, "{total} retransmission timeouts in 4 transfers");
+    assert!(total <= 8, "{total} retransmission timeouts in 8 transfers");
 }
