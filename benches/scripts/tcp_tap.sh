@@ -13,19 +13,27 @@
 # Prints markdown tables. Needs root (namespaces, TAP, veth) and ethtool; uses only 192.0.2.0/24
 # (RFC 5737) inside namespaces of its own, which it deletes on exit, whatever happens.
 #
-#   benches/scripts/tcp_tap.sh [--bytes N] [--runs R] [--buffer B]
+#   benches/scripts/tcp_tap.sh [--bytes N] [--runs R] [--buffer B] [--raw FILE] [--no-build]
 # Sizes take K, M, G suffixes (powers of 1024). Defaults: 256M bytes, 5 runs, 64K buffers
-# (the stacks' socket buffers and every application's copy buffer).
+# (the stacks' socket buffers and every application's copy buffer). The runs are
+# interleaved (run i of every case before run i+1 of any), so that ratios can be taken run
+# by run. --raw FILE appends every figure as `2<TAB>row<TAB>column<TAB>run<TAB>Gbit/s`
+# (benches/run's report, section 2; the kernel-to-kernel figures go in both rows).
+# --no-build uses the release binaries already built.
 set -euo pipefail
 
 bytes=256M
 runs=5
 buffer=64K
+raw=/dev/null
+build=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --bytes) bytes="$2"; shift 2 ;;
     --runs) runs="$2"; shift 2 ;;
     --buffer) buffer="$2"; shift 2 ;;
+    --raw) raw="$2"; shift 2 ;;
+    --no-build) build=0; shift ;;
     *) echo "tcp_tap.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -35,8 +43,10 @@ tool_hint="scripts/setup --peers installs the peers"
 source "$(dirname "$0")/lib.sh"
 require ip ss ethtool cargo timeout
 
-log "building smoltcp_tap_bulk, unet_tap_bulk and kernel_peer (release)"
-build_release -p unet-benches --bin smoltcp_tap_bulk --bin unet_tap_bulk --bin kernel_peer
+if [ "$build" = 1 ]; then
+  log "building smoltcp_tap_bulk, unet_tap_bulk and kernel_peer (release)"
+  build_release -p unet-benches --bin smoltcp_tap_bulk --bin unet_tap_bulk --bin kernel_peer
+fi
 smol="$target/release/smoltcp_tap_bulk"
 unet="$target/release/unet_tap_bulk"
 peer="$target/release/kernel_peer"
@@ -136,30 +146,41 @@ summary() {
     }'
 }
 
-run_all() {
-  local name=$1 fn=$2
-  : >"$work/$name"
-  for i in $(seq "$runs"); do
-    if ! "$fn" "$work/$name"; then
-      log "$name: run $i failed"
-    fi
+send_row="stack sends, kernel receives"
+recv_row="kernel sends, stack receives"
+
+# run_case NAME FN RUN ROW... : one measurement by FN into $work/NAME; its figure also goes
+# to the raw file, once per ROW, in the column named by $column.
+run_case() {
+  local name=$1 fn=$2 run=$3 rate row
+  shift 3
+  local before
+  before=$(wc -l <"$work/$name")
+  if ! "$fn" "$work/$name" || [ "$(wc -l <"$work/$name")" = "$before" ]; then
+    log "$name: run $run failed"
+    failures=$((failures + 1))
+    return 0
+  fi
+  rate=$(tail -n 1 "$work/$name")
+  for row in "$@"; do
+    printf '2\t%s\t%s\t%s\t%s\n' "$row" "$column" "$run" "$rate" >>"$raw"
   done
 }
 
-set_offloads on
-log "smoltcp over TAP, smoltcp sends ($runs runs of $bytes)"
-run_all smol_send smoltcp_sends
-log "smoltcp over TAP, smoltcp receives"
-run_all smol_recv smoltcp_receives
-log "unet over TAP, unet sends ($runs runs of $bytes)"
-run_all unet_send unet_sends
-log "unet over TAP, unet receives"
-run_all unet_recv unet_receives
-log "kernel to kernel over veth, offloads on"
-run_all veth_on kernel_veth
-set_offloads off
-log "kernel to kernel over veth, offloads off"
-run_all veth_off kernel_veth
+failures=0
+for name in smol_send smol_recv unet_send unet_recv veth_on veth_off; do : >"$work/$name"; done
+for run in $(seq "$runs"); do
+  log "run $run of $runs ($bytes per connection)"
+  column=smoltcp run_case smol_send smoltcp_sends "$run" "$send_row"
+  column=unet run_case unet_send unet_sends "$run" "$send_row"
+  column=smoltcp run_case smol_recv smoltcp_receives "$run" "$recv_row"
+  column=unet run_case unet_recv unet_receives "$run" "$recv_row"
+  set_offloads on
+  column="kernel veth, offloads on" run_case veth_on kernel_veth "$run" "$send_row" "$recv_row"
+  set_offloads off
+  column="kernel veth, offloads off" run_case veth_off kernel_veth "$run" "$send_row" "$recv_row"
+  set_offloads on
+done
 
 if [ -s "$work/errors" ]; then
   log "errors reported by the programs:"
@@ -185,3 +206,4 @@ echo "unet's segment and retransmission counters, one line per run:"
 for dir in send recv; do
   sed -n "s/^segments_out/  unet ${dir}s: segments_out/p" "$work/unet_tap_bulk_$dir.out" 2>/dev/null
 done
+[ "$failures" = 0 ] || die "$failures measurements failed"

@@ -3,6 +3,7 @@
 
 pub mod bulk;
 pub mod frame;
+pub mod report;
 pub mod smoltcp_bulk;
 pub mod smoltcp_machine;
 pub mod unet_bulk;
