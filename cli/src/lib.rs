@@ -13,6 +13,7 @@
 pub mod commands;
 pub mod decode;
 pub mod demo;
+pub mod dns_server;
 pub mod host;
 
 /// The capture reader and writer, re-exported for users of the dissector (and the fuzz

@@ -7,6 +7,7 @@
 pub mod decode;
 pub mod demo;
 pub mod dhcp_client;
+pub mod dns_server;
 pub mod host;
 
 use clap::Subcommand;
@@ -25,4 +26,6 @@ pub enum Command {
     /// Get an address by DHCP on an existing TAP device, print the lease, keep it renewed,
     /// and release it on SIGINT or SIGTERM.
     DhcpClient(dhcp_client::DhcpClientArgs),
+    /// Serve DNS zones authoritatively on kernel sockets or a unet stack over TAP.
+    DnsServer(dns_server::DnsServerArgs),
 }

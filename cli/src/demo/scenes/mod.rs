@@ -3,6 +3,7 @@
 //! entry to [`SCENES`].
 
 mod boot;
+mod dns;
 mod lossy;
 mod ping;
 mod summary;
@@ -63,4 +64,9 @@ pub const SCENES: &[Scene] = &[
         run: tcp::lossy_echo,
     },
     Scene { name: "counters", title: "What each stack counted", run: summary::counters },
+    Scene {
+        name: "dns",
+        title: "A DNS lookup: unet-dns answers over UDP (RFC 1035)",
+        run: dns::lookup,
+    },
 ];
