@@ -291,8 +291,10 @@ impl<'a, A: IpAddress> TcpTable<'a, A> {
 
 /// Queues a TCP event unless the same one already waits (events are hints: one
 /// `Readable` is enough until the application reads); when full the oldest goes (counted).
+#[inline]
 pub(crate) fn push_tcp_event(events: &mut Events, c: &mut Counters, event: Event) {
-    if events.iter().any(|e| *e == event) {
+    // The newest first: a connection's repeated event is usually the last one queued.
+    if events.back() == Some(&event) || events.iter().any(|e| *e == event) {
         return;
     }
     if events.is_full() {
