@@ -6,7 +6,10 @@
 use unet_dns::master::{MasterErrorKind as K, MasterReader};
 use unet_dns::{NameBuf, RecordType};
 
-fn read(text: &str) -> Result<Vec<(RecordType, Vec<u8>)>, (u32, K)> {
+/// Each entry's type and RDATA, or the first error's line and kind.
+type Read = Result<Vec<(RecordType, Vec<u8>)>, (u32, K)>;
+
+fn read(text: &str) -> Read {
     let origin: NameBuf = "example.com.".parse().unwrap();
     let mut r = MasterReader::new(text, &origin);
     let mut buf = vec![0u8; 65535];
