@@ -102,9 +102,9 @@ fn check(c: &Client<'_>, now: Instant) {
         }
     }
     let infinite = c.lease().is_some_and(|l| l.expires().is_none());
-    let waits = !matches!(c.state(), State::Informed | State::Stopped)
-        && !(c.state() == State::Bound && infinite);
-    if waits {
+    let idle = matches!(c.state(), State::Informed | State::Stopped)
+        || (c.state() == State::Bound && infinite);
+    if !idle {
         assert!(c.poll_timeout().is_some(), "no timer in {}", c.state());
     }
 }
@@ -168,7 +168,7 @@ pub fn drive(data: &[u8]) -> u32 {
                     assert!(t > now, "timer {t} not after {now} in {}", c.state());
                 }
             }
-            2 | 3 | 4 => {
+            2..=4 => {
                 if let Some(n) = reply(op >> 3, c.xid(), &mut b, &mut msg) {
                     c.handle_datagram(now, Ipv4Addr::new(192, 0, 2, 1), &msg[..n]);
                 }
