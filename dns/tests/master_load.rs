@@ -1,5 +1,6 @@
 //! Zone::load_str / Zone::load_file: master files into a zone::Zone, with every problem
 //! (syntax, refused records, the zone check) reported at its file and line.
+#![cfg(feature = "std")]
 
 use std::path::Path;
 

@@ -2,6 +2,7 @@
 //! written in BIND, Knot and NSD habits): every entry read, every RDATA decodes and reads
 //! back from its `Display` to the same bytes; `$INCLUDE`; and a differential against Knot
 //! (`knotc zone-check`) and NSD (`nsd-checkzone`): they accept exactly the files we accept.
+#![cfg(feature = "std")]
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
