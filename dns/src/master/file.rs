@@ -7,13 +7,8 @@ use std::vec::Vec;
 
 use super::error::{MasterError, MasterErrorKind as Kind};
 use super::reader::{Item, Parser};
-use super::Entry;
+use super::{Entry, MAX_INCLUDE_DEPTH};
 use crate::{Class, NameBuf};
-
-/// How deep `$INCLUDE`s may nest (the top file is depth 0); deeper is
-/// [`MasterErrorKind::IncludeTooDeep`](super::MasterErrorKind::IncludeTooDeep), which is
-/// how an include loop ends.
-pub const MAX_INCLUDE_DEPTH: usize = 8;
 
 #[derive(Debug)]
 struct Frame {

@@ -1,7 +1,7 @@
 //! Master files (zone files) in the format of RFC 1035 §5, read entry by entry without
 //! allocation.
 //!
-//! [`MasterReader`] reads a `&str`; [`MasterFile`] (feature `std`) reads a file and follows
+//! [`MasterReader`] reads a `&str`; `MasterFile` (feature `std`) reads a file and follows
 //! `$INCLUDE`. Each call to `next_entry` writes one record's RDATA, uncompressed (names in
 //! full wire form), into a buffer the caller gives ([`RDATA_BUF_LEN`] always suffices) and
 //! returns it as an [`Entry`] with the line it starts on.
@@ -67,7 +67,7 @@ use core::fmt;
 
 pub use error::{MasterError, MasterErrorKind, Snippet};
 #[cfg(feature = "std")]
-pub use file::{MasterFile, MAX_INCLUDE_DEPTH};
+pub use file::MasterFile;
 #[cfg(feature = "alloc")]
 pub use load::{LoadError, LoadProblem};
 
@@ -77,8 +77,8 @@ use reader::{Item, Parser};
 /// A buffer of this many bytes holds any RDATA (RDLENGTH is 16 bits).
 pub const RDATA_BUF_LEN: usize = 65535;
 
-/// `$INCLUDE` nesting limit of [`MasterFile`] (also defined without `std` for the docs).
-#[cfg(not(feature = "std"))]
+/// How deep `$INCLUDE`s may nest in a `MasterFile` (feature `std`; the top file is depth
+/// 0); deeper is [`MasterErrorKind::IncludeTooDeep`], which is how an include loop ends.
 pub const MAX_INCLUDE_DEPTH: usize = 8;
 
 /// One record read from a master file.
@@ -117,7 +117,7 @@ impl fmt::Display for Entry<'_> {
 /// Reads the entries of a master file held in a string.
 ///
 /// `$INCLUDE` is an error here ([`MasterErrorKind::IncludeNotSupported`]); use
-/// [`MasterFile`] (feature `std`) to follow it.
+/// `MasterFile` (feature `std`) to follow it.
 #[derive(Debug, Clone)]
 pub struct MasterReader<'a> {
     text: &'a str,
