@@ -108,7 +108,8 @@ fn rfc1035_5_1_include_with_origin_and_back() {
             "web.hosts.example.org. 600 IN A 203.0.113.80",
             "web.hosts.example.org. 600 IN AAAA 2001:db8:203::80",
             "hosts.example.org. 600 IN TXT \"hosts\"",
-            "mail.example.org. 3600 IN A 203.0.113.25",
+            // The included file's $TTL 600 carries on (RFC 1035 §5.1: the file is inserted).
+            "mail.example.org. 600 IN A 203.0.113.25",
             "web.lab.example.org. 600 IN A 203.0.113.80",
             "web.lab.example.org. 600 IN AAAA 2001:db8:203::80",
             "lab.example.org. 600 IN TXT \"hosts\"",
@@ -277,4 +278,80 @@ fn differential_knot_and_nsd_accept_what_we_accept() {
     }
     eprintln!("{compared} verdicts compared");
     std::fs::remove_dir_all(&dir).ok();
+}
+
+/// Every record of a master file as (owner in lowercase wire form, TTL, class, type, RDATA),
+/// sorted.
+fn records(file: &Path, origin: &str) -> Vec<(Vec<u8>, u32, u16, u16, Vec<u8>)> {
+    let origin: NameBuf = origin.parse().unwrap();
+    let mut f = MasterFile::open(file, &origin).unwrap();
+    let mut buf = vec![0u8; 65535];
+    let mut out = Vec::new();
+    while let Some(e) = f.next_entry(&mut buf) {
+        let (e, _) = e.unwrap_or_else(|e| panic!("{e}"));
+        out.push((
+            e.owner.as_wire().to_ascii_lowercase(),
+            e.ttl,
+            e.class.0,
+            e.rtype.0,
+            e.rdata.to_vec(),
+        ));
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn differential_nsd_reads_the_same_records() {
+    if !have("nsd-checkzone") {
+        eprintln!("\n*** SKIPPED: nsd-checkzone not installed: no record-level differential ***\n");
+        return;
+    }
+    let dir = temp_dir("nsd-print");
+    for (file, origin, count) in GOOD {
+        let path = zones().join(file);
+        // `nsd-checkzone -p` prints the zone as NSD stored it; we read that print back.
+        let out = Command::new("nsd-checkzone")
+            .args(["-p", origin.trim_end_matches('.'), file])
+            .current_dir(zones())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{file}: {}", String::from_utf8_lossy(&out.stderr));
+        let printed = dir.join(file);
+        std::fs::write(&printed, &out.stdout).unwrap();
+        let theirs = records(&printed, origin);
+        let ours = records(&path, origin);
+        assert_eq!(ours.len(), count, "{file}");
+        assert_eq!(ours, theirs, "{file}: NSD's records differ from ours");
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn rfc1035_5_1_include_inserts_the_file_but_not_its_origin() {
+    let d = temp_dir("insert");
+    std::fs::write(
+        d.join("main.zone"),
+        "$TTL 1h\nns A 192.0.2.1\n$INCLUDE inc.zone sub\n  A 192.0.2.9\n",
+    )
+    .unwrap();
+    std::fs::write(d.join("inc.zone"), "x A 192.0.2.8\n$TTL 600\n").unwrap();
+    let r = read_file(&d.join("main.zone"), "example.com.");
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+    // Owner and $TTL carry on after the include (as NSD reads it); the origin does not.
+    assert_eq!(
+        r.entries,
+        [
+            "ns.example.com. 3600 IN A 192.0.2.1",
+            "x.sub.example.com. 3600 IN A 192.0.2.8",
+            "x.sub.example.com. 600 IN A 192.0.2.9",
+        ]
+    );
+    // An included file starts without a previous owner (as Knot reads it).
+    std::fs::write(d.join("inc.zone"), "  A 192.0.2.7\n").unwrap();
+    let r = read_file(&d.join("main.zone"), "example.com.");
+    assert_eq!(r.errors.len(), 1);
+    assert_eq!((r.errors[0].line, r.errors[0].kind), (1, MasterErrorKind::NoOwner));
+    assert_eq!(r.errors[0].file.as_deref(), Some(d.join("inc.zone").as_path()));
+    std::fs::remove_dir_all(&d).unwrap();
 }

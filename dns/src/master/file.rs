@@ -85,9 +85,9 @@ impl MasterFile {
             let include = match item {
                 None => {
                     let done = self.stack.pop();
-                    // The includer keeps its own origin; the class and TTL state carry on.
+                    // The includer keeps its own origin; TTLs, class and owner carry on.
                     if let (Some(done), Some(parent)) = (done, self.stack.last_mut()) {
-                        parent.parser.zone_class = done.parser.zone_class;
+                        parent.parser.resume_after(&done.parser);
                     }
                     continue;
                 }

@@ -11,7 +11,8 @@
 //! - `$ORIGIN name` (relative to the current origin), `$TTL ttl` (RFC 2308 §4),
 //!   `$INCLUDE file [origin]` (files only: relative to the including file's directory, at
 //!   most [`MAX_INCLUDE_DEPTH`] deep; the included file starts with the given origin or the
-//!   current one, and the includer's origin is unchanged afterwards, RFC 1035 §5.1);
+//!   current one and no previous owner; afterwards the includer's origin is back (RFC 1035
+//!   §5.1) while `$TTL`, the last TTL and owner set inside carry on, as NSD reads it);
 //! - `@` for the origin, names without a final `.` relative to it, `.` for the root, `\X`
 //!   and `\DDD` escapes, case preserved; labels over 63 and names over 255 octets rejected;
 //! - an owner omitted (line starting with a blank) repeats the previous one;

@@ -74,10 +74,25 @@ impl Parser {
         }
     }
 
-    /// A parser for an included file: same defaults, its own origin and position.
+    /// A parser for an included file: same TTL and class state, its own origin and
+    /// position, and no previous owner (a first entry without owner is an error, as in
+    /// Knot; NSD would take the includer's).
     #[cfg_attr(not(feature = "std"), allow(dead_code))]
     pub(crate) fn child(&self, origin: NameBuf) -> Parser {
         Parser { lex: LexState::default(), origin, last_owner: None, ..self.clone() }
+    }
+
+    /// Takes back the state an included file leaves (RFC 1035 §5.1: `$INCLUDE` inserts the
+    /// file; only the origin returns to the includer's): `$TTL`, the last TTL, the class
+    /// and the last owner, as NSD does.
+    #[cfg_attr(not(feature = "std"), allow(dead_code))]
+    pub(crate) fn resume_after(&mut self, child: &Parser) {
+        self.default_ttl = child.default_ttl;
+        self.last_ttl = child.last_ttl;
+        self.zone_class = child.zone_class;
+        if child.last_owner.is_some() {
+            self.last_owner = child.last_owner;
+        }
     }
 
     /// The next entry or `$INCLUDE` of `text`; `None` at its end. After an error the rest
