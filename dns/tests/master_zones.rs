@@ -282,7 +282,9 @@ fn differential_knot_and_nsd_accept_what_we_accept() {
 
 /// Every record of a master file as (owner in lowercase wire form, TTL, class, type, RDATA),
 /// sorted.
-fn records(file: &Path, origin: &str) -> Vec<(Vec<u8>, u32, u16, u16, Vec<u8>)> {
+type Rr = (Vec<u8>, u32, u16, u16, Vec<u8>);
+
+fn records(file: &Path, origin: &str) -> Vec<Rr> {
     let origin: NameBuf = origin.parse().unwrap();
     let mut f = MasterFile::open(file, &origin).unwrap();
     let mut buf = vec![0u8; 65535];
