@@ -357,3 +357,34 @@ fn rfc1035_5_1_include_inserts_the_file_but_not_its_origin() {
     assert_eq!(r.errors[0].file.as_deref(), Some(d.join("inc.zone").as_path()));
     std::fs::remove_dir_all(&d).unwrap();
 }
+
+#[test]
+fn rfc1035_5_3_example_with_its_included_mailboxes() {
+    let d = temp_dir("rfc1035");
+    let main = "@ IN SOA VENERA Action\\.domains (\n 20 7200 600 3600000 60)\n  NS A.ISI.EDU.\n\
+                $INCLUDE ISI-MAILBOXES.TXT\n";
+    std::fs::write(d.join("ISI.EDU.zone"), main).unwrap();
+    // The included file of RFC 1035 §5.3.
+    std::fs::write(
+        d.join("ISI-MAILBOXES.TXT"),
+        "MOE     MB      A.ISI.EDU.\nLARRY   MB      A.ISI.EDU.\nCURLEY  MB      A.ISI.EDU.\n\
+         STOOGES MG      MOE\n        MG      LARRY\n        MG      CURLEY\n",
+    )
+    .unwrap();
+    let r = read_file(&d.join("ISI.EDU.zone"), "ISI.EDU.");
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+    // MB and MG have no typed RDATA in unet-dns: dig's form is RFC 3597's.
+    assert_eq!(
+        r.entries[1..],
+        [
+            "ISI.EDU. 60 IN NS A.ISI.EDU.",
+            "MOE.ISI.EDU. 60 IN MB \\# 11 0141034953490345445500",
+            "LARRY.ISI.EDU. 60 IN MB \\# 11 0141034953490345445500",
+            "CURLEY.ISI.EDU. 60 IN MB \\# 11 0141034953490345445500",
+            "STOOGES.ISI.EDU. 60 IN MG \\# 13 034D4F45034953490345445500",
+            "STOOGES.ISI.EDU. 60 IN MG \\# 15 054C41525259034953490345445500",
+            "STOOGES.ISI.EDU. 60 IN MG \\# 16 064355524C4559034953490345445500",
+        ]
+    );
+    std::fs::remove_dir_all(&d).unwrap();
+}
