@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use unet_dns::master::{LoadProblem, MasterErrorKind};
+use unet_dns::master::{LoadProblem, MasterErrorKind, MAX_LOAD_PROBLEMS};
 use unet_dns::zone::{Zone, ZoneError};
 use unet_dns::{Class, NameBuf, RecordType};
 
@@ -108,4 +108,16 @@ fn every_problem_is_reported_syntax_insert_and_check() {
          line 6: A: www.example.net. is outside the zone\n\
          line 9: CNAME www.example.com. has other data at the same name (RFC 1034 §3.6.2)"
     );
+}
+
+#[test]
+fn problems_kept_are_bounded_and_the_rest_counted() {
+    let mut text = String::from("$TTL 1h\n");
+    for i in 0..150 {
+        text.push_str(&format!("h{i} MX x y\n"));
+    }
+    let err = Zone::load_str(&text, &name("example.com.")).unwrap_err();
+    // 150 syntax errors and no SOA: 100 kept, 51 counted.
+    assert_eq!((err.problems.len(), err.more), (MAX_LOAD_PROBLEMS, 51));
+    assert!(err.to_string().ends_with("\n... and 51 more"));
 }

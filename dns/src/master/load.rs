@@ -77,11 +77,17 @@ impl fmt::Display for LoadProblem {
     }
 }
 
+/// The most problems a [`LoadError`] keeps; later ones are only counted
+/// ([`LoadError::more`]), so a file of garbage cannot take unbounded memory.
+pub const MAX_LOAD_PROBLEMS: usize = 100;
+
 /// Why a zone did not load: every problem found, in file order (the zone check's last).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LoadError {
-    /// The problems, at least one.
+    /// The problems, at least one, at most [`MAX_LOAD_PROBLEMS`].
     pub problems: Vec<LoadProblem>,
+    /// Problems found beyond [`MAX_LOAD_PROBLEMS`], not kept.
+    pub more: usize,
 }
 
 impl fmt::Display for LoadError {
@@ -92,6 +98,9 @@ impl fmt::Display for LoadError {
                 f.write_str("\n")?;
             }
             write!(f, "{p}")?;
+        }
+        if self.more > 0 {
+            write!(f, "\n... and {} more", self.more)?;
         }
         Ok(())
     }
@@ -119,11 +128,26 @@ struct Loader {
     zone: Option<Zone>,
     lines: Lines,
     problems: Vec<LoadProblem>,
+    more: usize,
 }
 
 impl Loader {
     fn new(origin: &NameBuf) -> Loader {
-        Loader { origin: *origin, zone: None, lines: Lines::default(), problems: Vec::new() }
+        Loader {
+            origin: *origin,
+            zone: None,
+            lines: Lines::default(),
+            problems: Vec::new(),
+            more: 0,
+        }
+    }
+
+    fn push(&mut self, p: LoadProblem) {
+        if self.problems.len() < MAX_LOAD_PROBLEMS {
+            self.problems.push(p);
+        } else {
+            self.more = self.more.saturating_add(1);
+        }
     }
 
     fn problem(
@@ -149,7 +173,7 @@ impl Loader {
         let zone = self.zone.get_or_insert_with(|| Zone::new(origin, e.class));
         if let Err(err) = zone.insert(e) {
             let p = self.problem(file, line, Some(e.rtype), err);
-            self.problems.push(p);
+            self.push(p);
             return;
         }
         self.lines.first.entry((key(&e.owner), e.rtype.0)).or_insert((file, line));
@@ -180,12 +204,12 @@ impl Loader {
             };
             let (file, line) = place.unwrap_or((0, 0));
             let p = self.problem(file, line, rtype, err);
-            self.problems.push(p);
+            self.push(p);
         }
         if self.problems.is_empty() {
             Ok(zone)
         } else {
-            Err(LoadError { problems: self.problems })
+            Err(LoadError { problems: self.problems, more: self.more })
         }
     }
 }
@@ -201,7 +225,7 @@ impl Zone {
         while let Some(r) = reader.next_entry(&mut buf) {
             match r {
                 Ok((e, line)) => loader.entry(&e, 0, line),
-                Err(e) => loader.problems.push(LoadProblem::Syntax(e)),
+                Err(e) => loader.push(LoadProblem::Syntax(e)),
             }
         }
         loader.finish()
@@ -217,7 +241,7 @@ impl Zone {
         let mut loader = Loader::new(origin);
         let mut reader = match super::MasterFile::open(path, origin) {
             Ok(r) => r,
-            Err(e) => return Err(LoadError { problems: vec![LoadProblem::Syntax(e)] }),
+            Err(e) => return Err(LoadError { problems: vec![LoadProblem::Syntax(e)], more: 0 }),
         };
         let mut buf = vec![0u8; super::RDATA_BUF_LEN];
         while let Some(r) = reader.next_entry(&mut buf) {
@@ -235,7 +259,7 @@ impl Zone {
                     };
                     loader.entry(&e, file, line);
                 }
-                Err(e) => loader.problems.push(LoadProblem::Syntax(e)),
+                Err(e) => loader.push(LoadProblem::Syntax(e)),
             }
         }
         loader.finish()

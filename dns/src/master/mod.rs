@@ -70,7 +70,7 @@ pub use error::{MasterError, MasterErrorKind, Snippet};
 #[cfg(feature = "std")]
 pub use file::MasterFile;
 #[cfg(feature = "alloc")]
-pub use load::{LoadError, LoadProblem};
+pub use load::{LoadError, LoadProblem, MAX_LOAD_PROBLEMS};
 
 use crate::{Class, NameBuf, RData, RecordType};
 use reader::{Item, Parser};
