@@ -89,3 +89,19 @@ fn directive_and_field_errors() {
     assert!(matches!(err("a 1 OPT \\# 0\n"), K::MetaType(RecordType::OPT)));
     assert!(matches!(err("a 1h1 A 192.0.2.1\n"), K::BadTtl("TTL", _)));
 }
+
+#[test]
+fn rfc4034_4_1_2_every_type_in_one_bitmap_in_linear_time() {
+    let types: Vec<String> = (0..=u16::MAX).rev().map(|t| format!("TYPE{t}")).collect();
+    let w = one(&format!("@ NSEC . ( {} )", types.join(" ")));
+    // Root name, then 256 windows of 32 full bytes.
+    assert_eq!(w.len(), 1 + 256 * 34);
+    let d = unet_dns::RData::from_wire(RecordType::NSEC, &w).unwrap();
+    let unet_dns::RData::Nsec(n) = d else { panic!() };
+    assert_eq!(n.types.iter().count(), 65536);
+    // SvcParams out of order are sorted; in order they take one pass.
+    let many: Vec<String> = (0..500).rev().map(|k| format!("key{}=x", k + 10)).collect();
+    let w = one(&format!("@ SVCB 1 . {}", many.join(" ")));
+    assert_eq!(w.len(), 3 + 500 * 5);
+    assert_eq!(&w[3..8], &[0, 10, 0, 1, b'x']);
+}

@@ -22,44 +22,63 @@ fn split<'a>(t: &Token<'a>) -> R<(SvcParamKey, Option<&'a str>)> {
     Ok((k, value))
 }
 
-/// Reads the SvcParams to the end of the line. Keys are sorted by one pass per key over
-/// the fields (a lexer copy), so no field is stored: O(n²) in the number of parameters,
-/// which RDATA's 64 KiB bounds.
+/// Reads the SvcParams to the end of the line. Keys in increasing order (the usual case)
+/// take one pass; otherwise they are sorted by one pass per key over the fields (a lexer
+/// copy), so no field is stored: O(n²) in the number of parameters, at most 16383 (each
+/// takes 4 octets of RDATA at least).
 pub(crate) fn params(f: &mut Fields<'_, '_>, out: &mut Out<'_>) -> R<()> {
     let start = *f.lex;
     let line = f.line;
     let params_at = out.len();
-    // First pass: every key parses; find the end of the line.
+    // First pass: every key parses; find the end of the line; are the keys in order?
+    let (mut count, mut sorted, mut prev) = (0usize, true, None::<u16>);
     while let Some(t) = f.opt()? {
-        split(&t)?;
+        let (k, _) = split(&t)?;
+        sorted &= prev.is_none_or(|p| p < k.0);
+        prev = Some(k.0);
+        count += 1;
     }
     let end = *f.lex;
-    let mut last: Option<u16> = None;
-    loop {
-        let mut best: Option<(u16, Token<'_>)> = None;
-        let mut dup = false;
+    // Each parameter takes at least 4 octets: more cannot fit in RDATA.
+    if count > super::fields::MAX_RDATA_LEN / 4 {
+        return Err((line, Kind::RdataTooLong));
+    }
+    if sorted {
+        // The usual case: one pass.
         let mut again = Fields::new(&mut *f.lex, f.origin, line);
         *again.lex = start;
         while let Some(t) = again.opt()? {
-            let (k, _) = split(&t)?;
-            if last.is_some_and(|l| k.0 <= l) {
-                continue;
-            }
-            match best {
-                Some((b, _)) if b == k.0 => dup = true,
-                Some((b, _)) if b < k.0 => {}
-                _ => {
-                    best = Some((k.0, t));
-                    dup = false;
+            param(&t, out).map_err(|k| (t.line, k))?;
+        }
+    } else {
+        // One pass per parameter, taking the smallest key not yet written.
+        let mut last: Option<u16> = None;
+        loop {
+            let mut best: Option<(u16, Token<'_>)> = None;
+            let mut dup = false;
+            let mut again = Fields::new(&mut *f.lex, f.origin, line);
+            *again.lex = start;
+            while let Some(t) = again.opt()? {
+                let (k, _) = split(&t)?;
+                if last.is_some_and(|l| k.0 <= l) {
+                    continue;
+                }
+                match best {
+                    Some((b, _)) if b == k.0 => dup = true,
+                    Some((b, _)) if b < k.0 => {}
+                    _ => {
+                        best = Some((k.0, t));
+                        dup = false;
+                    }
                 }
             }
+            let Some((key, t)) = best else { break };
+            if dup {
+                return Err((t.line, Kind::DuplicateSvcParam(SvcParamKey(key))));
+            }
+            param(&t, out).map_err(|k| (t.line, k))?;
+            last = Some(key);
         }
-        let Some((key, t)) = best else { break };
-        if dup {
-            return Err((t.line, Kind::DuplicateSvcParam(SvcParamKey(key))));
-        }
-        param(&t, out).map_err(|k| (t.line, k))?;
-        last = Some(key);
     }
     *f.lex = end;
     f.set_ended();
