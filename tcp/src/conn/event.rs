@@ -61,6 +61,10 @@ impl Pending {
             (Pending::UNREACHABLE, Event::Unreachable),
             (Pending::CLOSED, Event::Closed),
         ];
+        if self.is_empty() {
+            // The common case: asked after every segment, usually with nothing new.
+            return None;
+        }
         for (flag, event) in ORDER {
             if self.contains(flag) {
                 self.remove(flag);
