@@ -3,6 +3,7 @@
 //! entry to [`SCENES`].
 
 mod boot;
+mod dhcp;
 mod dns;
 mod lossy;
 mod ping;
@@ -68,5 +69,10 @@ pub const SCENES: &[Scene] = &[
         name: "dns",
         title: "A DNS lookup: unet-dns answers over UDP (RFC 1035)",
         run: dns::lookup,
+    },
+    Scene {
+        name: "dhcp",
+        title: "DHCP: a host without an address gets one from a unet server, renews and releases it (RFC 2131)",
+        run: dhcp::lease,
     },
 ];
