@@ -209,9 +209,15 @@ fn rfc4035_3_1_4_1_ds_answered_from_the_parent_side() {
     assert_eq!((s.rcode.as_str(), s.flags.as_str()), ("NOERROR", "qr aa rd"));
     assert_eq!(s.answer.len(), 1);
     assert!(s.answer[0].starts_with("sub.example.com. 3600 IN DS 12345 8 2 "));
-    // With DO, the referral carries the DS RRset.
+    // With DO, a referral from an unsigned zone carries no DS (as Knot and NSD); from a
+    // signed one (DNSKEY at the apex) it carries the DS RRset.
     let s = summary(&ask(&two(), &q("a.sub.example.com.", T::A).edns(1232, 0, true)));
+    assert_eq!(s.authority.len(), 2);
+    let signed = zone_text() + "@ DNSKEY 257 3 8 AwEAAQ==\n";
+    let auth = authority(&[("example.com.", &signed)]);
+    let s = summary(&ask(&auth, &q("a.sub.example.com.", T::A).edns(1232, 0, true)));
     assert_eq!(s.authority.len(), 3);
+    assert!(s.authority[2].starts_with("sub.example.com. 3600 IN DS 12345"));
 }
 
 #[test]

@@ -92,7 +92,7 @@ pub(crate) fn answer<'a>(
             if hop == 0 {
                 resp.set_flag(crate::Flags::AA, false);
             }
-            referral(zone.node(cut), q, resp, &mut add)?;
+            referral(zone.node(cut), zone.node(apex).has(RecordType::DNSKEY), q, resp, &mut add)?;
             kind = if hop == 0 { ResponseKind::Referral } else { kind };
             break;
         }
@@ -238,10 +238,11 @@ fn rrset<'a>(
     Ok(())
 }
 
-/// A referral (RFC 1034 §4.3.2 step 3b): the cut's NS set in authority, DS with DO
-/// (RFC 4035 §3.1.4), glue in additional.
+/// A referral (RFC 1034 §4.3.2 step 3b): the cut's NS set in authority, DS with DO from a
+/// signed zone (RFC 4035 §3.1.4), glue in additional.
 fn referral<'a>(
     cut: NodeRef<'a>,
+    signed: bool,
     q: &Query<'a>,
     resp: &mut Response<'_>,
     add: &mut Additional<'a>,
@@ -251,7 +252,9 @@ fn referral<'a>(
         resp.records(Section::Authority, ns.records_as(owner))?;
         add.push(ns);
     }
-    if q.dnssec_ok {
+    // Only a signed zone proves the delegation's security (RFC 4035 §3.1.4): like Knot
+    // and NSD, an unsigned zone's referral carries no DS.
+    if q.dnssec_ok && signed {
         if let Some(ds) = cut.rrset(RecordType::DS) {
             rrset(cut, ds, owner, Section::Authority, q, resp)?;
         }
