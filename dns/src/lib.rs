@@ -49,10 +49,10 @@ mod message;
 mod name;
 mod name_buf;
 pub mod rdata;
-#[cfg(feature = "alloc")]
-pub mod server;
 mod record;
 mod registry;
+#[cfg(feature = "alloc")]
+pub mod server;
 mod text;
 mod types;
 mod writer;
