@@ -50,7 +50,8 @@ impl Drop for TempDir {
 /// A process whose output is collected as it comes; killed and reaped on drop.
 struct Proc {
     child: Option<Child>,
-    out: Arc<Mutex<String>>,
+    /// stdout, then stderr: kept apart so that lines do not interleave.
+    out: [Arc<Mutex<String>>; 2],
     readers: Vec<JoinHandle<()>>,
 }
 
@@ -62,14 +63,15 @@ impl Proc {
         }
         cmd.stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped());
         let mut child = cmd.spawn().unwrap_or_else(|e| panic!("spawn {args:?}: {e}"));
-        let out = Arc::new(Mutex::new(String::new()));
+        let out = [Arc::new(Mutex::new(String::new())), Arc::new(Mutex::new(String::new()))];
         let mut readers = Vec::new();
         let pipes: [Option<Box<dyn Read + Send>>; 2] = [
             child.stdout.take().map(|s| Box::new(s) as Box<dyn Read + Send>),
             child.stderr.take().map(|s| Box::new(s) as Box<dyn Read + Send>),
         ];
-        for mut pipe in pipes.into_iter().flatten() {
-            let out = Arc::clone(&out);
+        for (k, pipe) in pipes.into_iter().enumerate() {
+            let Some(mut pipe) = pipe else { continue };
+            let out = Arc::clone(&out[k]);
             readers.push(std::thread::spawn(move || {
                 let mut buf = [0u8; 4096];
                 while let Ok(n) = pipe.read(&mut buf) {
@@ -83,15 +85,21 @@ impl Proc {
         Proc { child: Some(child), out, readers }
     }
 
+    /// stdout and stderr.
     fn output(&self) -> String {
-        self.out.lock().unwrap().clone()
+        let out = self.out[0].lock().unwrap().clone();
+        out + &self.out[1].lock().unwrap()
+    }
+
+    fn stdout(&self) -> String {
+        self.out[0].lock().unwrap().clone()
     }
 
     /// Waits until the output has a line starting with `prefix`; returns that line.
     fn wait_line(&self, prefix: &str, within: Duration) -> String {
         let deadline = Instant::now() + within;
         loop {
-            if let Some(l) = self.output().lines().find(|l| l.starts_with(prefix)) {
+            if let Some(l) = self.stdout().lines().find(|l| l.starts_with(prefix)) {
                 return l.to_string();
             }
             assert!(
@@ -319,4 +327,48 @@ fn isc_dhcpd_lease_renewed_and_released() {
     assert!(slog.contains(&format!("DHCPRELEASE of {addr}")), "{slog}");
     let lease_file = dir.read("dhcpd.leases");
     assert!(lease_file.contains("binding state free"), "{lease_file}");
+}
+
+#[test]
+fn dnsmasq_rapid_commit_then_init_reboot() {
+    if !have_root("dnsmasq_rapid_commit_then_init_reboot") {
+        return;
+    }
+    let ns = setup("dhcpcrapid");
+    let dir = TempDir::new("dhcpc-rapid");
+    let leases = format!("--dhcp-leasefile={}", dir.path("leases").display());
+    let pid = format!("--pid-file={}", dir.path("pid").display());
+    let args = [
+        "dnsmasq",
+        "--no-daemon",
+        "--conf-file=/dev/null",
+        "--port=0",
+        "--interface=tap0",
+        "--bind-interfaces",
+        "--dhcp-authoritative",
+        "--dhcp-rapid-commit",
+        "--log-dhcp",
+        "--dhcp-range=192.0.2.10,192.0.2.50,255.255.255.0,2m",
+        &leases,
+        &pid,
+    ];
+    let server = Proc::spawn(&ns, &args, &[]);
+    // RFC 4039: DISCOVER with option 80, answered by an ACK; no OFFER, no REQUEST.
+    let mut c = client(&ns, &["--no-acd", "--rapid-commit"]);
+    let bound = c.wait_line("bound ", Duration::from_secs(20));
+    let addr = leased_address(&bound);
+    ping(&ns, &addr);
+    let log = server.output();
+    assert!(log.contains(&format!("DHCPACK(tap0) {addr}")), "{log}");
+    assert!(!log.contains("DHCPOFFER"), "rapid commit: no offer\n{log}");
+    assert!(!log.contains("DHCPREQUEST"), "rapid commit: no request\n{log}");
+    c.stop();
+    // RFC 2131 §3.2: INIT-REBOOT asks for the same address again and gets it.
+    let mut c = client(&ns, &["--no-acd", "--previous", &addr]);
+    let again = c.wait_line("bound ", Duration::from_secs(20));
+    assert_eq!(leased_address(&again), addr);
+    let log = server.output();
+    let reboot = log.lines().filter(|l| l.contains(&format!("DHCPREQUEST(tap0) {addr}"))).count();
+    assert_eq!(reboot, 1, "one REQUEST (INIT-REBOOT), no DISCOVER after the first run\n{log}");
+    c.stop();
 }
