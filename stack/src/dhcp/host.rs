@@ -85,5 +85,6 @@ impl FrameMachine for DhcpHost<'_, '_> {
 
     fn handle_timeout(&mut self, now: Instant) {
         self.stack.handle_timeout(now);
+        self.dhcp.pump(&mut self.stack, now);
     }
 }

@@ -51,6 +51,11 @@ pub struct DhcpClient<'c> {
     give_up_at: Option<Instant>,
 }
 
+/// The largest DHCP message [`DhcpClient`] reads (the client's default option 57 says
+/// so to servers); a longer one is cut there and then fails to parse (counted in the
+/// client's `rx_malformed`).
+pub const MAX_RECEIVE_LEN: usize = 1500;
+
 /// How long the address stays after a RELEASE was queued, for it (and its ARP) to leave.
 pub const RELEASE_GRACE: unet_core::Duration = unet_core::Duration::from_secs(1);
 
@@ -108,7 +113,7 @@ impl<'c> DhcpClient<'c> {
     /// Feeds the client what arrived on port 68 and lets its timers run; what happened
     /// waits for [`DhcpClient::poll`].
     pub fn pump(&mut self, stack: &mut Stack<'_>, now: Instant) {
-        let mut buf = [0u8; MAX_MESSAGE_LEN * 2];
+        let mut buf = [0u8; MAX_RECEIVE_LEN];
         loop {
             match stack.udp_recv_from(self.socket, &mut buf) {
                 Ok((n, meta)) => {
