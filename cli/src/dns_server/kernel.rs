@@ -1,6 +1,8 @@
 //! Serving on kernel sockets (`--listen ADDR:PORT`): UDP and TCP on the same address.
 //!
-//! - UDP: [`UDP_THREADS`] threads share one socket (`recv_from`, answer, `send_to`), each
+//! - UDP: [`UDP_THREADS`] threads share one socket (on Linux a batch of queries per
+//!   `recvmmsg` and of answers per `sendmmsg`, see [`super::batch`]; elsewhere
+//!   `recv_from`, answer, `send_to`), each
 //!   with its own [`Server`] (so response-rate-limiting state is per thread) and its own
 //!   [`AuthorityReader`].
 //! - TCP (RFC 7766): an accept loop and one thread per connection, at most
@@ -79,7 +81,10 @@ impl KernelServer {
             let server = Server::new(*config);
             let (stop, stats) = (Arc::clone(&stop), Arc::clone(&stats));
             threads.push(std::thread::spawn(move || {
-                serve_udp(&socket, reader, server, clock, &stop, &stats)
+                #[cfg(target_os = "linux")]
+                super::batch::serve_udp_batched(&socket, reader, server, clock, &stop, &stats);
+                #[cfg(not(target_os = "linux"))]
+                serve_udp(&socket, reader, server, clock, &stop, &stats);
             }));
         }
         let shared = Arc::clone(shared);
@@ -100,6 +105,7 @@ impl KernelServer {
     }
 }
 
+#[cfg_attr(target_os = "linux", allow(dead_code))]
 fn serve_udp(
     socket: &UdpSocket,
     mut reader: AuthorityReader,
