@@ -537,3 +537,21 @@ fn rfc2131_4_4_1_replies_for_other_clients_ignored() {
     );
     assert_eq!(c.counters().offers_refused, 1);
 }
+
+#[test]
+fn rfc4702_2_client_fqdn_and_rfc2132_9_lease_and_size_requested() {
+    let mut cfg = config();
+    cfg.fqdn = Some("host.example.com");
+    cfg.requested_lease = Some(600);
+    cfg.max_message_size = 100; // below the RFC 2132 §9.10 minimum: 576 is sent
+    cfg.client_id = Some(&[0xff, 1, 2, 3]);
+    let mut c = Client::new(cfg, secs(0));
+    let d = run(&mut c, secs(0));
+    let s = &d[0].1;
+    let mut expect = std::vec![0x05, 0, 0]; // S and E flags, RCODEs 0
+    expect.extend_from_slice(b"\x04host\x07example\x03com\x00");
+    assert_eq!(s.opt(81), Some(expect));
+    assert_eq!(s.opt(51), Some(600u32.to_be_bytes().to_vec()));
+    assert_eq!(s.opt(57), Some(576u16.to_be_bytes().to_vec()));
+    assert_eq!(s.opt(61), Some(std::vec![0xff, 1, 2, 3]));
+}
