@@ -555,3 +555,12 @@ fn rfc4702_2_client_fqdn_and_rfc2132_9_lease_and_size_requested() {
     assert_eq!(s.opt(57), Some(576u16.to_be_bytes().to_vec()));
     assert_eq!(s.opt(61), Some(std::vec![0xff, 1, 2, 3]));
 }
+
+#[test]
+fn memory_is_fixed_and_small() {
+    let (client, lease) = (core::mem::size_of::<Client<'static>>(), core::mem::size_of::<Lease>());
+    std::eprintln!("Client {client} B, Lease {lease} B");
+    // The lease's fixed capacities (lists of 4, 8 routes, 255 + 512 octets of names) are
+    // most of it; the machine adds one lease and a 4-event queue.
+    assert!(lease < 1200 && client < 1500, "Client {client} B, Lease {lease} B");
+}
