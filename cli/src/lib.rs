@@ -13,6 +13,7 @@
 pub mod commands;
 pub mod decode;
 pub mod demo;
+pub mod dhcp_server;
 pub mod dns_server;
 pub mod host;
 

@@ -34,6 +34,7 @@ fn main() -> ExitCode {
         }
         Command::Host(args) => host::run(&args),
         Command::DhcpClient(args) => unet::commands::dhcp_client::run(&args),
+        Command::DhcpServer(args) => unet::commands::dhcp_server::run(&args),
         Command::DnsServer(args) => unet::commands::dns_server::run(&args),
         Command::Demo(args) => {
             let stdout = io::stdout();

@@ -7,6 +7,7 @@
 pub mod decode;
 pub mod demo;
 pub mod dhcp_client;
+pub mod dhcp_server;
 pub mod dns_server;
 pub mod host;
 
@@ -26,6 +27,9 @@ pub enum Command {
     /// Get an address by DHCP on an existing TAP device, print the lease, keep it renewed,
     /// and release it on SIGINT or SIGTERM.
     DhcpClient(dhcp_client::DhcpClientArgs),
+    /// Serve DHCP (leases from a range or a config file) on a unet stack over TAP or on
+    /// kernel sockets bound to an interface, leases kept durable in a file.
+    DhcpServer(dhcp_server::DhcpServerArgs),
     /// Serve DNS zones authoritatively on kernel sockets or a unet stack over TAP.
     DnsServer(dns_server::DnsServerArgs),
 }

@@ -1,0 +1,78 @@
+//! `unet dhcp-server --tap IFACE --ipv4 ADDR/PREFIX`: the server on a unet stack over a
+//! TAP device, a UDP socket bound to port 67. Replies that RFC 2131 §4.1 would unicast
+//! to a client without an address (`Transmit::hw_dst`) are broadcast: the stack has no
+//! ARP-less unicast yet. No probes in this mode (the server offers without ping-check).
+
+use std::io::{self, Write};
+use std::net::Ipv4Addr;
+use std::ops::ControlFlow;
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use unet_dhcp::server::{RxMeta, Server, ServerConfig, SERVER_PORT};
+use unet_netif::host::{Clock, Runner};
+use unet_netif::{NetIf, Tap};
+use unet_stack::udp::{Endpoint, UdpError};
+
+use super::{open_store, reply_line, LEASE_SLOTS};
+use crate::host::{build_stack, HostSettings};
+
+/// Serves on the TAP device of `settings` until `stop` is set; returns the counters line.
+pub fn serve_tap(
+    settings: &HostSettings,
+    config: ServerConfig,
+    leases_file: Option<&Path>,
+    stop: Arc<AtomicBool>,
+    log: &mut dyn Write,
+) -> io::Result<String> {
+    let clock = Clock::new();
+    let mut tap = Tap::open(&settings.tap, settings.mac.0)
+        .map_err(|e| io::Error::other(format!("cannot open TAP device {}: {e}", settings.tap)))?;
+    let mtu = tap.mtu();
+    let mut stack = build_stack(settings, mtu, clock.now());
+    let udp = stack.udp_open(8192, 8192).map_err(|e| io::Error::other(format!("udp: {e:?}")))?;
+    stack.udp_bind(udp, SERVER_PORT).map_err(|e| io::Error::other(format!("udp bind: {e:?}")))?;
+    let local = settings.ipv4.address();
+    let config = ServerConfig { probe_timeout: None, ..config };
+    let (store, restored) = open_store(leases_file, clock.now())?;
+    let mut table = vec![None; LEASE_SLOTS];
+    let mut server = Server::new(config, &mut table[..], store);
+    let n = restored.len();
+    for l in restored {
+        server.restore(l);
+    }
+    writeln!(log, "unet dhcp-server: serving on {} ({local}), {n} leases restored", settings.tap)?;
+    let runner = Runner::new().clock(clock).stop_flag(Arc::clone(&stop));
+    let mut rx = [0u8; 1500];
+    let mut tx = [0u8; 1500];
+    let result = runner.run(&mut tap, &mut stack, |stack, now| {
+        loop {
+            match stack.udp_recv_from(udp, &mut rx) {
+                Ok((len, meta)) => {
+                    let src: Ipv4Addr = meta.remote.addr;
+                    server.handle_datagram(now, RxMeta { src, local }, &rx[..len.min(rx.len())]);
+                    while let Some(t) = server.poll_transmit(&mut tx) {
+                        let dst = if t.hw_dst.is_some() { Ipv4Addr::BROADCAST } else { t.dst };
+                        let _ = writeln!(log, "{}", reply_line(&tx[..t.len], &t));
+                        if let Err(e) = stack.udp_send_to(
+                            udp,
+                            &tx[..t.len],
+                            Endpoint { addr: dst, port: t.port },
+                        ) {
+                            let _ = writeln!(log, "send to {dst}: {e:?}");
+                        }
+                    }
+                }
+                Err(UdpError::WouldBlock) => break,
+                Err(_) => {}
+            }
+        }
+        if stop.load(Ordering::Relaxed) {
+            return ControlFlow::Break(());
+        }
+        ControlFlow::Continue(())
+    });
+    result.map_err(|e| io::Error::other(format!("the device failed: {e}")))?;
+    Ok(format!("{:?}", server.counters()))
+}

@@ -1,0 +1,325 @@
+//! The unet DHCP server against real clients: dhclient, udhcpc and dhcpcd, each against
+//! both modes: `--interface` (kernel sockets; the client in its own namespace joined by a
+//! veth pair to the server's) and `--tap` (a unet stack on a TAP device whose kernel side
+//! the client runs on). Each must obtain a lease, renew it (10 s leases: T1
+//! at 5 s, the renewal unicast to the server and ACKed unicast), and keep it across a
+//! server restart from the same lease file.
+//!
+//! Everything (scripts, lease files, logs, pid files) lives in a temporary directory;
+//! only 192.0.2.0/24 is used, inside the namespaces.
+
+use std::io::Read;
+use std::path::PathBuf;
+use std::process::Child;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use unet_tests::netns::{have_root, Netns};
+
+const UNET: &str = env!("CARGO_BIN_EXE_unet");
+
+static DIRS: AtomicUsize = AtomicUsize::new(0);
+
+/// A temporary directory, removed on drop.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(test: &str) -> TempDir {
+        let n = DIRS.fetch_add(1, Ordering::Relaxed);
+        let p = std::env::temp_dir().join(format!("unet-{test}-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&p);
+        std::fs::create_dir_all(&p).unwrap();
+        TempDir(p)
+    }
+    fn path(&self, name: &str) -> PathBuf {
+        self.0.join(name)
+    }
+    fn read(&self, name: &str) -> String {
+        std::fs::read_to_string(self.path(name)).unwrap_or_default()
+    }
+    fn script(&self, name: &str, body: &str) -> String {
+        let p = self.path(name);
+        std::fs::write(&p, body).unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
+        p.display().to_string()
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A process whose output is collected as it comes; killed and reaped on drop.
+struct Proc {
+    child: Option<Child>,
+    out: Arc<Mutex<String>>,
+    readers: Vec<JoinHandle<()>>,
+}
+
+impl Proc {
+    fn spawn(ns: &Netns, args: &[&str]) -> Proc {
+        let mut cmd = ns.command(args);
+        cmd.stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped());
+        let mut child = cmd.spawn().unwrap_or_else(|e| panic!("spawn {args:?}: {e}"));
+        let out = Arc::new(Mutex::new(String::new()));
+        let mut readers = Vec::new();
+        let pipes: [Option<Box<dyn Read + Send>>; 2] = [
+            child.stdout.take().map(|s| Box::new(s) as Box<dyn Read + Send>),
+            child.stderr.take().map(|s| Box::new(s) as Box<dyn Read + Send>),
+        ];
+        for mut pipe in pipes.into_iter().flatten() {
+            let out = Arc::clone(&out);
+            readers.push(std::thread::spawn(move || {
+                let mut buf = [0u8; 4096];
+                while let Ok(n) = pipe.read(&mut buf) {
+                    if n == 0 {
+                        break;
+                    }
+                    out.lock().unwrap().push_str(&String::from_utf8_lossy(&buf[..n]));
+                }
+            }));
+        }
+        Proc { child: Some(child), out, readers }
+    }
+
+    fn output(&self) -> String {
+        self.out.lock().unwrap().clone()
+    }
+
+    /// SIGTERM, then the exit within 5 s (status 0 expected).
+    fn stop(&mut self) -> String {
+        let mut child = self.child.take().expect("running");
+        let pid = child.id().to_string();
+        let _ = std::process::Command::new("kill").args(["-TERM", &pid]).status();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        let status = loop {
+            if let Some(s) = child.try_wait().unwrap() {
+                break s;
+            }
+            if Instant::now() > deadline {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("did not stop within 5 s; output:\n{}", self.output());
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        for r in self.readers.drain(..) {
+            let _ = r.join();
+        }
+        assert!(status.success(), "exit status {status}; output:\n{}", self.output());
+        self.output()
+    }
+}
+
+impl Drop for Proc {
+    fn drop(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+/// Waits until `f` gives `Some`, at most `within`.
+fn wait_for<T>(within: Duration, what: &str, mut f: impl FnMut() -> Option<T>) -> T {
+    let deadline = Instant::now() + within;
+    loop {
+        if let Some(v) = f() {
+            return v;
+        }
+        assert!(Instant::now() < deadline, "{what}: not within {within:?}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Kernel,
+    Tap,
+}
+
+/// Tap mode: one namespace, `tap0` without an address on the kernel side (the client's
+/// interface), unet at 192.0.2.1 on the other side.
+fn setup_tap(test: &str) -> Netns {
+    let ns = Netns::create(test).unwrap();
+    ns.run(&["ip", "tuntap", "add", "dev", "tap0", "mode", "tap"]).unwrap();
+    ns.run(&["ip", "link", "set", "tap0", "address", "02:00:00:00:d5:01"]).unwrap();
+    ns.run(&["ip", "link", "set", "tap0", "up"]).unwrap();
+    ns
+}
+
+/// Server namespace (v0, 192.0.2.1/24) and client namespace (v1, no address).
+fn setup(test: &str) -> (Netns, Netns) {
+    let server = Netns::create(test).unwrap();
+    let client = Netns::create(test).unwrap();
+    server.run(&["ip", "link", "add", "v0", "type", "veth", "peer", "name", "v1"]).unwrap();
+    server.run(&["ip", "link", "set", "v1", "netns", client.name()]).unwrap();
+    server.run(&["ip", "addr", "add", "192.0.2.1/24", "dev", "v0"]).unwrap();
+    server.run(&["ip", "link", "set", "v0", "up"]).unwrap();
+    client.run(&["ip", "link", "set", "v1", "address", "02:00:00:00:d5:01"]).unwrap();
+    client.run(&["ip", "link", "set", "v1", "up"]).unwrap();
+    (server, client)
+}
+
+fn unet_server(ns: &Netns, dir: &TempDir, mode: Mode) -> Proc {
+    let leases = dir.path("unet.leases").display().to_string();
+    let dev: &[&str] = match mode {
+        Mode::Kernel => &["--interface", "v0"],
+        Mode::Tap => &["--tap", "tap0", "--ipv4", "192.0.2.1/24"],
+    };
+    let rest: &[&str] = &[
+        "--range",
+        "192.0.2.10-192.0.2.20",
+        "--router",
+        "192.0.2.1",
+        "--dns",
+        "192.0.2.53",
+        "--lease-secs",
+        "10",
+        "--leases",
+        &leases,
+    ];
+    let p = Proc::spawn(ns, &[&[UNET, "dhcp-server"][..], dev, rest].concat());
+    wait_for(Duration::from_secs(10), "unet dhcp-server start", || {
+        p.output().contains("serving on").then_some(())
+    });
+    p
+}
+
+/// Lines of the server log that ACK `addr` with a unicast (a renewal).
+fn unicast_acks(log: &str, addr: &str) -> usize {
+    log.lines()
+        .filter(|l| l.starts_with(&format!("ACK {addr} ")) && l.contains(&format!("via {addr}:68")))
+        .count()
+}
+
+/// Runs one client: lease, renewal, restart of the server, renewal again.
+fn obtain_renew_restart(
+    test: &str,
+    mode: Mode,
+    start_client: impl FnOnce(&Netns, &TempDir, &str) -> Proc,
+    bound_word: &str,
+) {
+    if !have_root(test) {
+        return;
+    }
+    let (sns, cns, iface) = match mode {
+        Mode::Kernel => {
+            let (s, c) = setup(test);
+            (s, Some(c), "v1")
+        }
+        Mode::Tap => (setup_tap(test), None, "tap0"),
+    };
+    let cns = cns.as_ref().unwrap_or(&sns);
+    let dir = TempDir::new(test);
+    let mut server = unet_server(&sns, &dir, mode);
+    let _client = start_client(cns, &dir, iface);
+    // The lease: the client's script logs "<event> <addr>".
+    let addr = wait_for(Duration::from_secs(20), "lease", || {
+        dir.read("events")
+            .lines()
+            .find(|l| l.starts_with(bound_word))
+            .map(|l| l.split(' ').nth(1).unwrap_or("").to_string())
+    });
+    assert!(addr.starts_with("192.0.2."), "{addr}");
+    // Renewal at T1 (5 s): unicast REQUEST, unicast ACK.
+    wait_for(Duration::from_secs(12), "renewal ACK", || {
+        (unicast_acks(&server.output(), &addr) >= 1).then_some(())
+    });
+    let log1 = server.stop();
+    assert!(dir.read("unet.leases").contains(&format!("lease {addr} ")), "lease file");
+    // Restart from the lease file: the next renewal is ACKed with the same address.
+    let server2 = unet_server(&sns, &dir, mode);
+    assert!(server2.output().contains("1 leases restored"), "{}", server2.output());
+    wait_for(Duration::from_secs(15), "renewal after restart", || {
+        (unicast_acks(&server2.output(), &addr) >= 1).then_some(())
+    });
+    assert!(!server2.output().contains("NAK"), "{}", server2.output());
+    eprintln!("{test}: {addr} leased, renewed, kept across restart\n{log1}\n{}", server2.output());
+}
+
+fn dhclient(ns: &Netns, dir: &TempDir, iface: &str) -> Proc {
+    let events = dir.path("events").display().to_string();
+    let script = dir.script(
+        "dhclient-script",
+        &format!(
+            "#!/bin/sh\ncase \"$reason\" in\nBOUND|RENEW|REBIND|REBOOT)\n  ip addr replace \"$new_ip_address/24\" dev \"$interface\"\n  echo \"$reason $new_ip_address\" >> {events};;\nesac\nexit 0\n"
+        ),
+    );
+    let lf = dir.path("dhclient.leases").display().to_string();
+    let pf = dir.path("dhclient.pid").display().to_string();
+    Proc::spawn(ns, &["dhclient", "-4", "-d", "-v", "-sf", &script, "-lf", &lf, "-pf", &pf, iface])
+}
+
+fn udhcpc(ns: &Netns, dir: &TempDir, iface: &str) -> Proc {
+    let events = dir.path("events").display().to_string();
+    let script = dir.script(
+        "udhcpc-script",
+        &format!(
+            "#!/bin/sh\ncase \"$1\" in\nbound|renew)\n  ip addr replace \"$ip/${{mask:-24}}\" dev \"$interface\"\n  echo \"$1 $ip\" >> {events};;\nesac\nexit 0\n"
+        ),
+    );
+    let pf = dir.path("udhcpc.pid").display().to_string();
+    Proc::spawn(ns, &["udhcpc", "-f", "-i", iface, "-s", &script, "-p", &pf, "-t", "10", "-T", "1"])
+}
+
+fn dhcpcd(ns: &Netns, dir: &TempDir, iface: &str) -> Proc {
+    let events = dir.path("events").display().to_string();
+    let script = dir.script(
+        "dhcpcd-script",
+        &format!(
+            "#!/bin/sh\ncase \"$reason\" in\nBOUND|RENEW|REBIND|REBOOT)\n  echo \"$reason $new_ip_address\" >> {events};;\nesac\nexit 0\n"
+        ),
+    );
+    let conf = dir.path("dhcpcd.conf");
+    std::fs::write(
+        &conf,
+        "ipv4only\nnoipv4ll\nnohook resolv.conf, ntp.conf, hostname, timezone\noption subnet_mask, routers\n",
+    )
+    .unwrap();
+    let conf = conf.display().to_string();
+    // dhcpcd keeps its pid file, sockets and leases in /run/dhcpcd and /var/lib/dhcpcd
+    // (compiled in): a private mount namespace puts empty tmpfs there, so nothing of it
+    // reaches the host.
+    let cmd = format!(
+        "mount --make-rprivate / && mount -t tmpfs tmpfs /run && \
+         mount -t tmpfs tmpfs /var/lib/dhcpcd && \
+         exec dhcpcd -4 -B -d -f {conf} -c {script} {iface}"
+    );
+    Proc::spawn(ns, &["unshare", "-m", "sh", "-c", &cmd])
+}
+
+#[test]
+fn kernel_mode_dhclient_obtains_renews_and_keeps_lease_across_restart() {
+    obtain_renew_restart("kernel_dhclient", Mode::Kernel, dhclient, "BOUND");
+}
+
+#[test]
+fn kernel_mode_udhcpc_obtains_renews_and_keeps_lease_across_restart() {
+    obtain_renew_restart("kernel_udhcpc", Mode::Kernel, udhcpc, "bound");
+}
+
+#[test]
+fn kernel_mode_dhcpcd_obtains_renews_and_keeps_lease_across_restart() {
+    obtain_renew_restart("kernel_dhcpcd", Mode::Kernel, dhcpcd, "BOUND");
+}
+
+#[test]
+fn tap_mode_dhclient_obtains_renews_and_keeps_lease_across_restart() {
+    obtain_renew_restart("tap_dhclient", Mode::Tap, dhclient, "BOUND");
+}
+
+#[test]
+fn tap_mode_udhcpc_obtains_renews_and_keeps_lease_across_restart() {
+    obtain_renew_restart("tap_udhcpc", Mode::Tap, udhcpc, "bound");
+}
+
+#[test]
+fn tap_mode_dhcpcd_obtains_renews_and_keeps_lease_across_restart() {
+    obtain_renew_restart("tap_dhcpcd", Mode::Tap, dhcpcd, "BOUND");
+}
