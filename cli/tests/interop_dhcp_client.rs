@@ -372,3 +372,44 @@ fn dnsmasq_rapid_commit_then_init_reboot() {
     assert_eq!(reboot, 1, "one REQUEST (INIT-REBOOT), no DISCOVER after the first run\n{log}");
     c.stop();
 }
+
+#[test]
+fn dnsmasq_answers_inform_for_static_address() {
+    if !have_root("dnsmasq_answers_inform_for_static_address") {
+        return;
+    }
+    let ns = setup("dhcpcinform");
+    let dir = TempDir::new("dhcpc-inform");
+    let leases = format!("--dhcp-leasefile={}", dir.path("leases").display());
+    let pid = format!("--pid-file={}", dir.path("pid").display());
+    let args = [
+        "dnsmasq",
+        "--no-daemon",
+        "--conf-file=/dev/null",
+        "--port=0",
+        "--interface=tap0",
+        "--bind-interfaces",
+        "--dhcp-authoritative",
+        "--log-dhcp",
+        "--dhcp-range=192.0.2.10,192.0.2.50,255.255.255.0,2m",
+        "--dhcp-option=option:dns-server,192.0.2.53",
+        "--dhcp-option=option:domain-name,example.com",
+        &leases,
+        &pid,
+    ];
+    let server = Proc::spawn(&ns, &args, &[]);
+    // RFC 2131 §3.4: a static address asks for the rest with DHCPINFORM.
+    let mut c = client(&ns, &["--no-acd", "--inform", "192.0.2.5/24"]);
+    let line = c.wait_line("informed ", Duration::from_secs(20));
+    assert_eq!(
+        line,
+        "informed 192.0.2.5 router 192.0.2.1 dns 192.0.2.53 domain example.com from 192.0.2.1"
+    );
+    ping(&ns, "192.0.2.5");
+    let log = server.output();
+    assert!(log.contains("DHCPINFORM(tap0) 192.0.2.5"), "{log}");
+    // No lease was taken: nothing to release, and dnsmasq's lease file stays empty.
+    let out = c.stop();
+    assert!(!out.contains("released"), "{out}");
+    assert!(!dir.read("leases").contains("192.0.2.5"), "{}", dir.read("leases"));
+}

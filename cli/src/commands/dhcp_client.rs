@@ -35,6 +35,10 @@ pub struct DhcpClientArgs {
     /// Start by asking for this address again (INIT-REBOOT, RFC 2131 §3.2).
     #[arg(long, value_name = "ADDR")]
     pub previous: Option<std::net::Ipv4Addr>,
+    /// The address is static (ADDR/PREFIX, used at once): only ask for the other
+    /// parameters with DHCPINFORM (RFC 2131 §3.4) and print them.
+    #[arg(long, value_name = "ADDR/PREFIX", value_parser = parse_cidr, conflicts_with = "previous")]
+    pub inform: Option<unet_stack::ipv4::route::Ipv4Cidr>,
     /// Use the leased address at once, without the RFC 5227 probe (which takes a few
     /// seconds).
     #[arg(long)]
@@ -42,6 +46,10 @@ pub struct DhcpClientArgs {
     /// More lines on stderr: -v every stack event and the client's state changes.
     #[arg(short, long, action = clap::ArgAction::Count)]
     pub verbose: u8,
+}
+
+fn parse_cidr(s: &str) -> Result<unet_stack::ipv4::route::Ipv4Cidr, String> {
+    s.parse().map_err(|e: unet_stack::ipv4::route::CidrError| e.to_string())
 }
 
 fn parse_mac(s: &str) -> Result<EthernetAddress, String> {
@@ -63,7 +71,19 @@ pub fn event_line(event: &DhcpEvent, lease: Option<&unet_dhcp::client::Lease>) -
         (DhcpEvent::Bound(_), Some(l)) => format!("bound {l}"),
         (DhcpEvent::Renewed(_), Some(l)) => format!("renewed {l}"),
         (DhcpEvent::Rebound(_), Some(l)) => format!("rebound {l}"),
-        (DhcpEvent::Informed, Some(l)) => format!("informed {l}"),
+        (DhcpEvent::Informed, Some(l)) => {
+            let mut line = format!("informed {}", l.address);
+            if let Some(g) = l.gateway() {
+                line += &format!(" router {g}");
+            }
+            for (i, d) in l.dns_servers.as_slice().iter().enumerate() {
+                line += &format!("{}{d}", if i == 0 { " dns " } else { "," });
+            }
+            if let Some(d) = l.domain() {
+                line += &format!(" domain {d}");
+            }
+            line + &format!(" from {}", l.server)
+        }
         (e, _) => e.to_string(),
     }
 }
@@ -117,14 +137,16 @@ pub fn run(args: &DhcpClientArgs) -> std::process::ExitCode {
     let mut config = Config::new(mac);
     config.mtu = tap.mtu();
     config.acd = !args.no_acd;
+    config.ipv4 = args.inform;
     config.seed = RandomState::new().hash_one(("stack", std::process::id()));
     let stack = Stack::new(config, Storage::with_defaults(), now);
     let rx = UdpPacketBuffer::new(vec![UdpPacketMetadata::EMPTY; 8], vec![0u8; 8 * 1500]);
     let tx = UdpPacketBuffer::new(vec![UdpPacketMetadata::EMPTY; 1], vec![0u8; 64]);
     let cc = client_config(args, mac);
-    let client = match args.previous {
-        Some(a) => Client::init_reboot(cc, a, now),
-        None => Client::new(cc, now),
+    let client = match (args.inform, args.previous) {
+        (Some(cidr), _) => Client::inform(cc, cidr.address(), now),
+        (None, Some(a)) => Client::init_reboot(cc, a, now),
+        (None, None) => Client::new(cc, now),
     };
     let mut host = match DhcpHost::new(stack, UdpSocket::new(rx, tx), client) {
         Ok(h) => h,
