@@ -4,6 +4,7 @@
 #[path = "server_support/mod.rs"]
 mod support;
 
+use critical_section as _;
 use support::{authority, q, summary};
 use unet_core::Instant;
 use unet_dns::server::{Server, ServerConfig, TcpConfig, TcpSession};
@@ -166,4 +167,68 @@ fn tcp_answers_are_not_truncated_at_512() {
     let out = messages(s.poll_transmit());
     assert!(out[0].len() > 512);
     assert_eq!(summary(&out[0]).answer.len(), 60);
+}
+
+fn axfr_session(
+    allow: Option<(std::net::IpAddr, u8)>,
+    text: &str,
+) -> (Vec<Vec<u8>>, unet_dns::server::ServerCounters) {
+    let auth = authority(&[("example.com.", text)]);
+    let mut server = Server::new(ServerConfig { allow_transfer: allow, ..ServerConfig::default() });
+    let mut s = TcpSession::new(t(0), "192.0.2.7".parse().unwrap(), TcpConfig::default());
+    let mut stream = framed(&q("example.com.", T::AXFR).bytes());
+    stream.extend(framed(&q("www.example.com.", T::A).bytes()));
+    assert_eq!(s.handle_input(t(0), &stream, &mut server, &auth), stream.len());
+    let mut out = Vec::new();
+    for _ in 0..1000 {
+        let n = s.poll_transmit().len();
+        if n == 0 {
+            break;
+        }
+        out.extend_from_slice(s.poll_transmit());
+        s.handle_sent(t(0), n, &mut server, &auth);
+    }
+    (messages(&out), server.counters())
+}
+
+#[test]
+fn rfc5936_2_2_axfr_soa_records_soa_then_the_next_query() {
+    let mut text = ZONE.to_string();
+    for i in 0..3000 {
+        text.push_str(&format!(
+            "h{i} TXT \"record number {i} of a zone larger than one message\"\n"
+        ));
+    }
+    let (msgs, c) = axfr_session(Some(("192.0.2.0".parse().unwrap(), 24)), &text);
+    assert_eq!(c.transfers, 1);
+    assert!(msgs.len() > 3, "several messages: {}", msgs.len());
+    let (xfr, last) = msgs.split_at(msgs.len() - 1);
+    let mut records = Vec::new();
+    for (i, m) in xfr.iter().enumerate() {
+        let h = <hickory_proto::op::Message as hickory_proto::serialize::binary::BinDecodable>::from_bytes(m).unwrap();
+        assert!(h.metadata.authoritative);
+        let m = Message::new_checked(&m[..]).unwrap();
+        assert_eq!(m.id(), 0x1234);
+        assert_eq!(m.questions().count(), usize::from(i == 0), "question in the first only");
+        records.extend(m.answers().map(|r| r.unwrap().to_string()));
+    }
+    assert!(records[0].contains(" SOA "));
+    assert_eq!(records.first(), records.last());
+    // The 4 records of ZONE (SOA first), the 3000 TXT, the closing SOA; none lost or
+    // repeated at message boundaries.
+    assert_eq!(records.len(), 4 + 3000 + 1);
+    let distinct: std::collections::BTreeSet<&String> = records.iter().collect();
+    assert_eq!(distinct.len(), 4 + 3000);
+    // The pipelined query after the transfer is answered after it.
+    assert_eq!(summary(&last[0]).answer, ["www.example.com. 3600 IN A 192.0.2.80"]);
+}
+
+#[test]
+fn rfc5936_2_2_1_axfr_refused_outside_the_allowed_network() {
+    let (msgs, c) = axfr_session(Some(("198.51.100.0".parse().unwrap(), 24)), ZONE);
+    assert_eq!(c.transfers, 0);
+    assert_eq!(summary(&msgs[0]).rcode, "REFUSED");
+    let (msgs, _) = axfr_session(None, ZONE);
+    assert_eq!(summary(&msgs[0]).rcode, "REFUSED");
+    assert_eq!(msgs.len(), 2);
 }

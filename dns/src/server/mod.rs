@@ -12,11 +12,13 @@
 //! Behaviour, where the RFCs leave a choice, follows Knot DNS: minimal responses (no NS
 //! in the authority section of positive answers), ANY over UDP answered with one RRset
 //! and over TCP with all (RFC 8482 §4.2), CNAME chains followed inside the zone only, AXFR
-//! over UDP FORMERR, IXFR over UDP answered with the SOA (RFC 1995 §2), zone transfers over
-//! TCP REFUSED, other opcodes NOTIMP, other classes (CH `version.bind`) REFUSED.
+//! over UDP FORMERR, IXFR over UDP answered with the SOA (RFC 1995 §2), AXFR over TCP
+//! served by [`TcpSession`] to [`ServerConfig::allow_transfer`] and REFUSED to others, IXFR
+//! over TCP REFUSED, other opcodes NOTIMP, other classes (CH `version.bind`) REFUSED.
 
 mod answer;
 mod authority;
+mod axfr;
 mod response;
 mod rrl;
 mod tcp;
@@ -63,11 +65,14 @@ pub struct ServerConfig {
     pub max_udp_payload: u16,
     /// Response rate limiting for UDP; `None` (the default, as in Knot) disables it.
     pub rrl: Option<RrlConfig>,
+    /// Clients (a network: address and prefix length) allowed to transfer zones with AXFR
+    /// over a [`TcpSession`] (RFC 5936); `None` (the default) refuses every transfer.
+    pub allow_transfer: Option<(IpAddr, u8)>,
 }
 
 impl Default for ServerConfig {
     fn default() -> ServerConfig {
-        ServerConfig { max_udp_payload: DEFAULT_UDP_PAYLOAD, rrl: None }
+        ServerConfig { max_udp_payload: DEFAULT_UDP_PAYLOAD, rrl: None, allow_transfer: None }
     }
 }
 
@@ -110,6 +115,8 @@ pub struct ServerCounters {
     pub rrl_slipped: u64,
     /// Rate-limit buckets evicted because their slot group was full.
     pub rrl_evictions: u64,
+    /// Zone transfers (AXFR) started.
+    pub transfers: u64,
 }
 
 /// The authoritative server machine.

@@ -26,6 +26,7 @@ use core::net::IpAddr;
 
 use unet_core::{Duration, Instant};
 
+use super::axfr::Xfr;
 use super::{Authority, Server, Transport, MAX_TCP_MESSAGE};
 
 /// Bytes of one length-prefixed message at most.
@@ -94,6 +95,8 @@ pub struct TcpSession {
     peer_closed: bool,
     closed: Option<TcpClose>,
     counters: TcpCounters,
+    /// An AXFR being sent: later queries wait until it ends (answers stay in order).
+    xfr: Option<Xfr>,
 }
 
 impl TcpSession {
@@ -117,6 +120,7 @@ impl TcpSession {
             peer_closed: false,
             closed: None,
             counters: TcpCounters::default(),
+            xfr: None,
         }
     }
 
@@ -186,6 +190,17 @@ impl TcpSession {
     fn process(&mut self, now: Instant, server: &mut Server, authority: &Authority) {
         let mut at = 0;
         while self.closed.is_none() {
+            if !self.make_room() {
+                break;
+            }
+            if let Some(xfr) = &mut self.xfr {
+                let out = &mut self.output[self.out_end + 2..];
+                match xfr.next_message(authority, out) {
+                    Some(n) => self.push_frame(n),
+                    None => self.xfr = None,
+                }
+                continue;
+            }
             let Some(head) = self.input.get(at..at + 2).filter(|_| at + 2 <= self.in_len) else {
                 break;
             };
@@ -198,27 +213,17 @@ impl TcpSession {
             if at + 2 + len > self.in_len {
                 break;
             }
-            if self.output.len() - self.out_end < MAX_FRAME {
-                if self.out_start == 0 {
-                    break;
-                }
-                self.output.copy_within(self.out_start..self.out_end, 0);
-                self.out_end -= self.out_start;
-                self.out_start = 0;
-                if self.output.len() - self.out_end < MAX_FRAME {
-                    break;
-                }
-            }
             self.counters.queries += 1;
             let query = &self.input[at + 2..at + 2 + len];
+            if let Some(xfr) = Xfr::start(query, server, authority, self.client) {
+                server.counters.transfers += 1;
+                self.xfr = Some(xfr);
+                at += 2 + len;
+                continue;
+            }
             let out = &mut self.output[self.out_end + 2..];
             match server.handle_query(now, authority, self.client, Transport::Tcp, query, out) {
-                Some(n) => {
-                    let n16 = n.min(MAX_TCP_MESSAGE) as u16;
-                    self.output[self.out_end..self.out_end + 2].copy_from_slice(&n16.to_be_bytes());
-                    self.out_end += 2 + usize::from(n16);
-                    self.counters.responses += 1;
-                }
+                Some(n) => self.push_frame(n),
                 None => self.counters.unanswered += 1,
             }
             at += 2 + len;
@@ -228,6 +233,27 @@ impl TcpSession {
             self.in_len -= at;
         }
         self.check_done();
+    }
+
+    /// Makes room for a largest response at the end of the output; false if there is none.
+    fn make_room(&mut self) -> bool {
+        if self.output.len() - self.out_end >= MAX_FRAME {
+            return true;
+        }
+        if self.out_start > 0 {
+            self.output.copy_within(self.out_start..self.out_end, 0);
+            self.out_end -= self.out_start;
+            self.out_start = 0;
+        }
+        self.output.len() - self.out_end >= MAX_FRAME
+    }
+
+    /// Frames the `n`-byte response written after the length slot.
+    fn push_frame(&mut self, n: usize) {
+        let n16 = n.min(MAX_TCP_MESSAGE) as u16;
+        self.output[self.out_end..self.out_end + 2].copy_from_slice(&n16.to_be_bytes());
+        self.out_end += 2 + usize::from(n16);
+        self.counters.responses += 1;
     }
 
     /// The bytes to write to the connection.
@@ -265,7 +291,8 @@ impl TcpSession {
     }
 
     fn check_done(&mut self) {
-        if self.peer_closed && self.closed.is_none() && self.out_start == self.out_end {
+        let idle = self.out_start == self.out_end && self.xfr.is_none();
+        if self.peer_closed && self.closed.is_none() && idle {
             self.closed = Some(TcpClose::PeerClosed);
         }
     }
