@@ -413,3 +413,39 @@ fn dnsmasq_answers_inform_for_static_address() {
     assert!(!out.contains("released"), "{out}");
     assert!(!dir.read("leases").contains("192.0.2.5"), "{}", dir.read("leases"));
 }
+
+#[test]
+fn dnsmasq_naks_init_reboot_then_client_starts_over() {
+    if !have_root("dnsmasq_naks_init_reboot_then_client_starts_over") {
+        return;
+    }
+    let ns = setup("dhcpcnak");
+    let dir = TempDir::new("dhcpc-nak");
+    let leases = format!("--dhcp-leasefile={}", dir.path("leases").display());
+    let pid = format!("--pid-file={}", dir.path("pid").display());
+    let args = [
+        "dnsmasq",
+        "--no-daemon",
+        "--conf-file=/dev/null",
+        "--port=0",
+        "--interface=tap0",
+        "--bind-interfaces",
+        "--dhcp-authoritative",
+        "--log-dhcp",
+        "--dhcp-range=192.0.2.10,192.0.2.50,255.255.255.0,2m",
+        &leases,
+        &pid,
+    ];
+    let server = Proc::spawn(&ns, &args, &[]);
+    // The remembered address is outside the range: the authoritative server NAKs the
+    // INIT-REBOOT REQUEST; the client gives it up, starts over in INIT and gets another.
+    let mut c = client(&ns, &["--no-acd", "--previous", "192.0.2.200"]);
+    c.wait_line("nak", Duration::from_secs(10));
+    let bound = c.wait_line("bound ", Duration::from_secs(20));
+    let addr = leased_address(&bound);
+    assert_ne!(addr, "192.0.2.200");
+    let log = server.output();
+    assert!(log.contains("DHCPNAK(tap0) 192.0.2.200"), "{log}");
+    ping(&ns, &addr);
+    c.stop();
+}
