@@ -323,3 +323,41 @@ fn tap_mode_udhcpc_obtains_renews_and_keeps_lease_across_restart() {
 fn tap_mode_dhcpcd_obtains_renews_and_keeps_lease_across_restart() {
     obtain_renew_restart("tap_dhcpcd", Mode::Tap, dhcpcd, "BOUND");
 }
+
+/// 192.0.2.10, the first address of the pool, is already used by a host the server does
+/// not know: its probe (ping-check) gets an answer, so the client is offered another.
+fn probe_skips_address_in_use(test: &str, mode: Mode) {
+    if !have_root(test) {
+        return;
+    }
+    let (sns, cns, iface) = match mode {
+        Mode::Kernel => {
+            let (s, c) = setup(test);
+            (s, Some(c), "v1")
+        }
+        Mode::Tap => (setup_tap(test), None, "tap0"),
+    };
+    let cns = cns.as_ref().unwrap_or(&sns);
+    cns.run(&["ip", "addr", "add", "192.0.2.10/24", "dev", iface]).unwrap();
+    let dir = TempDir::new(test);
+    let server = unet_server(&sns, &dir, mode);
+    let _client = udhcpc(cns, &dir, iface);
+    let addr = wait_for(Duration::from_secs(20), "lease", || {
+        dir.read("events")
+            .lines()
+            .find(|l| l.starts_with("bound"))
+            .map(|l| l.split(' ').nth(1).unwrap_or("").to_string())
+    });
+    assert_eq!(addr, "192.0.2.11", "{}", server.output());
+    assert!(server.output().contains("probe 192.0.2.10: in use"), "{}", server.output());
+}
+
+#[test]
+fn kernel_mode_probe_skips_address_in_use() {
+    probe_skips_address_in_use("kernel_probe", Mode::Kernel);
+}
+
+#[test]
+fn tap_mode_probe_skips_address_in_use() {
+    probe_skips_address_in_use("tap_probe", Mode::Tap);
+}

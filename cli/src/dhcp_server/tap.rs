@@ -1,7 +1,8 @@
 //! `unet dhcp-server --tap IFACE --ipv4 ADDR/PREFIX`: the server on a unet stack over a
 //! TAP device, a UDP socket bound to port 67. Replies that RFC 2131 §4.1 would unicast
 //! to a client without an address (`Transmit::hw_dst`) are broadcast: the stack has no
-//! ARP-less unicast yet. No probes in this mode (the server offers without ping-check).
+//! ARP-less unicast yet. Probes of never-used addresses are ICMP echoes from the stack
+//! (an echo reply means the address is in use).
 
 use std::io::{self, Write};
 use std::net::Ipv4Addr;
@@ -10,10 +11,12 @@ use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
+use unet_dhcp::server::Event as DhcpEvent;
 use unet_dhcp::server::{RxMeta, Server, ServerConfig, SERVER_PORT};
 use unet_netif::host::{Clock, Runner};
 use unet_netif::{NetIf, Tap};
 use unet_stack::udp::{Endpoint, UdpError};
+use unet_stack::Event as StackEvent;
 
 use super::{open_store, reply_line, LEASE_SLOTS};
 use crate::host::{build_stack, HostSettings};
@@ -34,7 +37,6 @@ pub fn serve_tap(
     let udp = stack.udp_open(8192, 8192).map_err(|e| io::Error::other(format!("udp: {e:?}")))?;
     stack.udp_bind(udp, SERVER_PORT).map_err(|e| io::Error::other(format!("udp bind: {e:?}")))?;
     let local = settings.ipv4.address();
-    let config = ServerConfig { probe_timeout: None, ..config };
     let (store, restored) = open_store(leases_file, clock.now())?;
     let mut table = vec![None; LEASE_SLOTS];
     let mut server = Server::new(config, &mut table[..], store);
@@ -46,26 +48,34 @@ pub fn serve_tap(
     let runner = Runner::new().clock(clock).stop_flag(Arc::clone(&stop));
     let mut rx = [0u8; 1500];
     let mut tx = [0u8; 1500];
+    let mut seq: u16 = 0;
     let result = runner.run(&mut tap, &mut stack, |stack, now| {
+        // Echo replies to our probes: the address is in use.
+        while let Some(ev) = stack.poll_event() {
+            if let StackEvent::EchoReply { from, ident: PROBE_IDENT, .. } = ev {
+                let _ = writeln!(log, "probe {from}: in use, not offered");
+                server.handle_probe_answer(now, from);
+            }
+        }
+        while server.poll_timeout().is_some_and(|t| t <= now) {
+            server.handle_timeout(now);
+            send(&mut server, stack, udp, &mut tx, log);
+        }
         loop {
             match stack.udp_recv_from(udp, &mut rx) {
                 Ok((len, meta)) => {
                     let src: Ipv4Addr = meta.remote.addr;
                     server.handle_datagram(now, RxMeta { src, local }, &rx[..len.min(rx.len())]);
-                    while let Some(t) = server.poll_transmit(&mut tx) {
-                        let dst = if t.hw_dst.is_some() { Ipv4Addr::BROADCAST } else { t.dst };
-                        let _ = writeln!(log, "{}", reply_line(&tx[..t.len], &t));
-                        if let Err(e) = stack.udp_send_to(
-                            udp,
-                            &tx[..t.len],
-                            Endpoint { addr: dst, port: t.port },
-                        ) {
-                            let _ = writeln!(log, "send to {dst}: {e:?}");
-                        }
-                    }
+                    send(&mut server, stack, udp, &mut tx, log);
                 }
                 Err(UdpError::WouldBlock) => break,
                 Err(_) => {}
+            }
+        }
+        while let Some(DhcpEvent::Probe(addr)) = server.poll_event() {
+            seq = seq.wrapping_add(1);
+            if let Err(e) = stack.ping(now, addr, PROBE_IDENT, seq, b"unet dhcp probe") {
+                let _ = writeln!(log, "probe {addr}: {e:?}");
             }
         }
         if stop.load(Ordering::Relaxed) {
@@ -75,4 +85,24 @@ pub fn serve_tap(
     });
     result.map_err(|e| io::Error::other(format!("the device failed: {e}")))?;
     Ok(format!("{:?}", server.counters()))
+}
+
+/// ICMP echo identifier of the server's probes.
+const PROBE_IDENT: u16 = 0xd4c9;
+
+fn send<S: unet_dhcp::server::LeaseStore>(
+    server: &mut Server<'_, S>,
+    stack: &mut unet_stack::Stack<'_>,
+    udp: unet_stack::SocketHandle,
+    tx: &mut [u8],
+    log: &mut dyn Write,
+) {
+    while let Some(t) = server.poll_transmit(tx) {
+        let data = &tx[..t.len];
+        let dst = if t.hw_dst.is_some() { Ipv4Addr::BROADCAST } else { t.dst };
+        let _ = writeln!(log, "{}", reply_line(data, &t));
+        if let Err(e) = stack.udp_send_to(udp, data, Endpoint { addr: dst, port: t.port }) {
+            let _ = writeln!(log, "send to {dst}: {e:?}");
+        }
+    }
 }
