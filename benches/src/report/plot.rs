@@ -110,7 +110,7 @@ pub fn bar_chart(table: &Table, title: &str, unit: &str) -> Result<String, Strin
 /// A figure with three significant digits or so (no exponent).
 pub fn format_value(v: f64) -> String {
     let a = v.abs();
-    if a >= 1000.0 {
+    if a >= 1000.0 || (a >= 100.0 && v.fract() == 0.0) || v == 0.0 {
         format!("{v:.0}")
     } else if a >= 100.0 {
         format!("{v:.1}")
@@ -147,5 +147,7 @@ mod tests {
         assert_eq!(format_value(123.45), "123.5");
         assert_eq!(format_value(1.234), "1.23");
         assert_eq!(format_value(0.1234), "0.123");
+        assert_eq!(format_value(408.0), "408");
+        assert_eq!(format_value(0.0), "0");
     }
 }
