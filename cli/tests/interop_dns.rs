@@ -523,3 +523,23 @@ fn sighup_reload_without_dropping_queries() {
     let (status, _) = server.stop();
     assert!(status.success());
 }
+
+/// A zone that does not load: `file:line: reason` on stderr and exit status 2, before
+/// anything is bound (no root needed).
+#[test]
+fn zone_error_exits_2_with_file_and_line() {
+    let dir = dns_support::TempDir::new("badzone");
+    let zone = dir.path().join("example.com.zone");
+    std::fs::write(
+        &zone,
+        "$TTL 300\n@ IN SOA ns1 host 1 2 3 4 5\n@ IN NS ns1\nns1 IN A 192.0.2.300\n",
+    )
+    .expect("zone");
+    let out = std::process::Command::new(dns_support::UNET)
+        .args(["dns-server", "--zone", &zone.display().to_string(), "--listen", "127.0.0.1:0"])
+        .output()
+        .expect("unet");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains(&format!("{}:4: ", zone.display())), "{stderr}");
+}

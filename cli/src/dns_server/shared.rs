@@ -67,3 +67,22 @@ impl AuthorityReader {
         &self.authority
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_reader_moves_to_the_published_authority() {
+        let shared = SharedAuthority::new(Authority::new());
+        let mut reader = shared.reader();
+        let first: *const Authority = reader.get();
+        assert_eq!(shared.generation(), 0);
+        assert_eq!(shared.publish(Authority::new()), 1);
+        let second: *const Authority = reader.get();
+        assert_ne!(first, second, "the reader still holds the old zones");
+        // The old authority is freed once no reader holds it: only `shared` and `reader`
+        // hold the new one.
+        assert_eq!(Arc::strong_count(&reader.authority), 2);
+    }
+}
