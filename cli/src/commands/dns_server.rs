@@ -114,7 +114,7 @@ pub fn run(args: &DnsServerArgs) -> ExitCode {
                 return ExitCode::FAILURE;
             }
         };
-        log(&format!("serving {} on {addr} (udp, tcp)", origins.join(" ")));
+        log(&format!("serving {} on {} (udp, tcp)", origins.join(" "), server.addr));
         let stop = signals.flag();
         while !stop.load(Ordering::Relaxed) {
             if let Some(outcome) = reloader.poll() {

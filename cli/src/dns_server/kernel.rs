@@ -58,6 +58,8 @@ pub struct KernelServer {
     threads: Vec<JoinHandle<()>>,
     /// What they did.
     pub stats: Arc<KernelStats>,
+    /// The address served (UDP and TCP), with the port chosen when 0 was asked for.
+    pub addr: SocketAddr,
 }
 
 impl KernelServer {
@@ -71,6 +73,8 @@ impl KernelServer {
     ) -> io::Result<KernelServer> {
         let udp = UdpSocket::bind(addr)?;
         udp.set_read_timeout(Some(POLL))?;
+        // Port 0: TCP on the port the system chose for UDP.
+        let addr = udp.local_addr()?;
         let tcp = TcpListener::bind(addr)?;
         tcp.set_nonblocking(true)?;
         let stats = Arc::new(KernelStats::default());
@@ -93,7 +97,7 @@ impl KernelServer {
         threads.push(std::thread::spawn(move || {
             accept_tcp(&tcp, &shared, &config, clock, &stop2, &stats2)
         }));
-        Ok(KernelServer { threads, stats })
+        Ok(KernelServer { threads, stats, addr })
     }
 
     /// Waits for every thread (after the stop flag was set).
