@@ -70,7 +70,8 @@ fuzz_target!(|data: &[u8]| {
         table_size: 8,
         ..RrlConfig::default()
     });
-    let mut server = Server::new(ServerConfig { rrl, ..ServerConfig::default() });
+    let allow_transfer = (mode & 0x40 != 0).then(|| (client, 0));
+    let mut server = Server::new(ServerConfig { rrl, allow_transfer, ..ServerConfig::default() });
     let auth = authority();
     let mut out = vec![0u8; 65535];
     match mode & 3 {
