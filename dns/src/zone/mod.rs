@@ -7,8 +7,10 @@
 //! binary search, each node pointing at a run of RRsets whose records (TTL, RDATA in
 //! uncompressed wire form) lie back to back in one byte arena. Empty non-terminals
 //! (RFC 4592 §2.2.2) are nodes without RRsets, so a lookup sees them as existing names.
-//! Memory: per record its RDATA + 6 bytes, per node 24 bytes plus its name twice (search
-//! key and output form), per RRset 16 bytes.
+//! Memory: per record its RDATA + 6 bytes (TTL, length) + a 24-byte index entry; per
+//! owner name 24 bytes plus the name twice (search key and output form; empty non-terminals
+//! share their descendants' bytes); per RRset 12 bytes. Capacity: 4 GiB of RDATA and of
+//! names (32-bit offsets; beyond that `insert` fails with [`ZoneError::TooLarge`]).
 //!
 //! A zone must be prepared before lookups: [`crate::server::Authority::add`] prepares it;
 //! lookups on an unprepared zone see an empty zone. [`Zone::check`] verifies the rules of
@@ -549,4 +551,17 @@ fn key_prefix_len(key: &[u8], labels: usize) -> usize {
 /// Types that are not data (RFC 6895 §3.1: meta types and QTYPEs).
 fn is_meta(t: RecordType) -> bool {
     matches!(t.0, 41 | 128..=255)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The sizes the module documentation promises.
+    #[test]
+    fn documented_entry_sizes() {
+        assert_eq!(core::mem::size_of::<Pending>(), 24);
+        assert_eq!(core::mem::size_of::<Node>(), 24);
+        assert_eq!(core::mem::size_of::<RrsetEntry>(), 12);
+    }
 }
