@@ -38,6 +38,7 @@ pub mod config;
 pub mod counters;
 #[cfg(feature = "dhcp")]
 pub mod dhcp;
+mod dhcp_server_support;
 mod echo_options;
 pub mod event;
 mod icmp;

@@ -205,7 +205,7 @@ fn send<S: LeaseStore>(
         let data = &tx[..t.len];
         // No ARP-less unicast from a kernel socket: broadcast instead (§4.1 allows it).
         let dst = if t.hw_dst.is_some() { Ipv4Addr::BROADCAST } else { t.dst };
-        writeln!(log, "{}", reply_line(data, &t))?;
+        writeln!(log, "{}", reply_line(data, &Transmit { dst, ..t }))?;
         if let Err(e) = sock.send_to(data, SocketAddrV4::new(dst, t.port)) {
             writeln!(log, "send to {dst}: {e}")?;
         }

@@ -1,7 +1,8 @@
 //! `unet dhcp-server --tap IFACE --ipv4 ADDR/PREFIX`: the server on a unet stack over a
-//! TAP device, a UDP socket bound to port 67. Replies that RFC 2131 §4.1 would unicast
-//! to a client without an address (`Transmit::hw_dst`) are broadcast: the stack has no
-//! ARP-less unicast yet. Probes of never-used addresses are ICMP echoes from the stack
+//! TAP device, a UDP socket bound to port 67. Replies that RFC 2131 §4.1 unicasts to a
+//! client without an address (`Transmit::hw_dst`) go to `yiaddr` at `chaddr`: the
+//! client's entry is put in the neighbour cache first (`Stack::dhcp_learn_client`), so
+//! no ARP is needed; if the cache refuses, the reply is broadcast. Probes of never-used addresses are ICMP echoes from the stack
 //! (an echo reply means the address is in use).
 
 use std::io::{self, Write};
@@ -12,9 +13,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use unet_dhcp::server::Event as DhcpEvent;
-use unet_dhcp::server::{RxMeta, Server, ServerConfig, SERVER_PORT};
+use unet_dhcp::server::{RxMeta, Server, ServerConfig, Transmit, SERVER_PORT};
 use unet_netif::host::{Clock, Runner};
 use unet_netif::{NetIf, Tap};
+use unet_stack::ethernet::EthernetAddress;
 use unet_stack::udp::{Endpoint, UdpError};
 use unet_stack::Event as StackEvent;
 
@@ -59,14 +61,14 @@ pub fn serve_tap(
         }
         while server.poll_timeout().is_some_and(|t| t <= now) {
             server.handle_timeout(now);
-            send(&mut server, stack, udp, &mut tx, log);
+            send(&mut server, stack, now, udp, &mut tx, log);
         }
         loop {
             match stack.udp_recv_from(udp, &mut rx) {
                 Ok((len, meta)) => {
                     let src: Ipv4Addr = meta.remote.addr;
                     server.handle_datagram(now, RxMeta { src, local }, &rx[..len.min(rx.len())]);
-                    send(&mut server, stack, udp, &mut tx, log);
+                    send(&mut server, stack, now, udp, &mut tx, log);
                 }
                 Err(UdpError::WouldBlock) => break,
                 Err(_) => {}
@@ -93,14 +95,19 @@ const PROBE_IDENT: u16 = 0xd4c9;
 fn send<S: unet_dhcp::server::LeaseStore>(
     server: &mut Server<'_, S>,
     stack: &mut unet_stack::Stack<'_>,
+    now: unet_core::Instant,
     udp: unet_stack::SocketHandle,
     tx: &mut [u8],
     log: &mut dyn Write,
 ) {
     while let Some(t) = server.poll_transmit(tx) {
         let data = &tx[..t.len];
-        let dst = if t.hw_dst.is_some() { Ipv4Addr::BROADCAST } else { t.dst };
-        let _ = writeln!(log, "{}", reply_line(data, &t));
+        let dst = match t.hw_dst {
+            Some(hw) if stack.dhcp_learn_client(now, t.dst, EthernetAddress(hw)) => t.dst,
+            Some(_) => Ipv4Addr::BROADCAST,
+            None => t.dst,
+        };
+        let _ = writeln!(log, "{}", reply_line(data, &Transmit { dst, ..t }));
         if let Err(e) = stack.udp_send_to(udp, data, Endpoint { addr: dst, port: t.port }) {
             let _ = writeln!(log, "send to {dst}: {e:?}");
         }
