@@ -399,3 +399,26 @@ fn kernel_mode_probe_skips_address_in_use() {
 fn tap_mode_probe_skips_address_in_use() {
     probe_skips_address_in_use("tap_probe", Mode::Tap);
 }
+
+/// A config file error stops the command before it touches the network: file, line and
+/// reason on stderr, exit status 1 (no root needed).
+#[test]
+fn config_file_error_names_file_line_and_reason() {
+    let dir = TempDir::new("dhcps_conf");
+    let conf = dir.path("leases.conf");
+    std::fs::write(
+        &conf,
+        "subnet 192.0.2.0/24\n  router 192.0.2.1\n  range 192.0.2.50-192.0.2.10\n",
+    )
+    .unwrap();
+    let out = std::process::Command::new(UNET)
+        .args(["dhcp-server", "--interface", "lo", "--config"])
+        .arg(&conf)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    let want =
+        format!("{}:3: range 192.0.2.50-192.0.2.10: first address after last", conf.display());
+    assert!(err.contains(&want), "{err}");
+}
