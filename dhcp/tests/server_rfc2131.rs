@@ -481,3 +481,23 @@ fn routers_and_server_never_in_pool() {
     assert_eq!(o.yiaddr(), Ipv4Addr::new(192, 0, 2, 3));
     assert!(exchange(&mut s, at(0), &Msg::new(MessageType::DISCOVER, mac(2))).is_none());
 }
+
+#[test]
+fn bounded_scan_with_a_hand_built_huge_or_reversed_range() {
+    // `ServerConfig` fields are public: a range the builder would refuse must not panic
+    // nor scan four billion addresses.
+    let mut cfg = config();
+    cfg.subnets[0].ranges.clear();
+    cfg.subnets[0]
+        .ranges
+        .push((Ipv4Addr::new(0, 0, 0, 0), Ipv4Addr::new(255, 255, 255, 255)))
+        .unwrap();
+    cfg.subnets[0]
+        .ranges
+        .push((Ipv4Addr::new(192, 0, 2, 30), Ipv4Addr::new(192, 0, 2, 20)))
+        .unwrap();
+    let mut s = server(cfg, 16);
+    let started = std::time::Instant::now();
+    let _ = exchange(&mut s, at(0), &Msg::new(MessageType::DISCOVER, mac(1)));
+    assert!(started.elapsed() < std::time::Duration::from_secs(1));
+}

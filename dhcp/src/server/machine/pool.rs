@@ -114,16 +114,22 @@ impl<S: LeaseStore> Server<'_, S> {
         let size: u32 = subnet
             .ranges
             .iter()
-            .map(|(f, l)| (u32::from(*l) - u32::from(*f)).saturating_add(1))
+            .map(|(f, l)| u32::from(*l).saturating_sub(u32::from(*f)).saturating_add(1))
             .fold(0u32, u32::saturating_add);
         if size > 0 && self.leases.iter().any(Option::is_none) {
-            for k in 0..size {
+            // Taken, reserved and special addresses number at most this many, so a free
+            // address (if any) shows up within that many candidates: the scan is bounded
+            // even for a huge range (the fields of `ServerConfig` are public).
+            let bound = (self.leases.len() + crate::server::config::MAX_RESERVATIONS + 8)
+                .try_into()
+                .unwrap_or(u32::MAX);
+            for k in 0..size.min(bound.saturating_add(1)) {
                 let mut off = (self.rover.wrapping_add(k)) % size;
                 let mut cand = None;
                 for (f, l) in &subnet.ranges {
-                    let n = u32::from(*l) - u32::from(*f) + 1;
+                    let n = u32::from(*l).saturating_sub(u32::from(*f)).saturating_add(1);
                     if off < n {
-                        cand = Some(Ipv4Addr::from(u32::from(*f) + off));
+                        cand = Some(Ipv4Addr::from(u32::from(*f).saturating_add(off)));
                         break;
                     }
                     off -= n;
