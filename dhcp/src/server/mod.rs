@@ -27,10 +27,17 @@
 //! append-only journal, fsynced per commit, compacted through a temporary file and a
 //! rename.
 //!
-//! # Not done
-//! Addresses are searched by linear scans of the table (fine up to a few thousand
-//! leases). BOOTP clients get infinite leases only when [`ServerConfig::bootp`] is on;
-//! otherwise they are ignored (`bootp_ignored`).
+//! # Memory
+//! A lease is `size_of::<Option<Lease>>()` = 40 octets (x86_64). The `Server` value
+//! itself is about 47 KB on x86_64: the configuration (42 KB, mostly
+//! [`config::MAX_RESERVATIONS`] reservations with their option space), one reply buffer
+//! ([`REPLY_MAX`]) and [`PROBE_SLOTS`] saved requests of [`PROBE_DATAGRAM`] octets.
+//!
+//! # Limits
+//! Addresses and clients are found by linear scans of the table (about 620 000 leases/s
+//! with 256 slots and 355 000 with 1024 in the `dhcp_server` bench). BOOTP clients get
+//! infinite leases only when [`ServerConfig::bootp`] is on; otherwise they are ignored
+//! (`bootp_ignored`). The configuration capacities are constants, not type parameters.
 
 pub mod config;
 pub mod config_file;
