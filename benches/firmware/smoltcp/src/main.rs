@@ -6,6 +6,8 @@
 //! to `black_box`.
 #![no_std]
 #![no_main]
+// Bare metal, no OS to return to or sleep in: a failed setup or a panic halts in a loop.
+#![allow(clippy::empty_loop)]
 
 use core::hint::black_box;
 use core::panic::PanicInfo;

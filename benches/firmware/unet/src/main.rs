@@ -8,6 +8,8 @@
 //! what the crates themselves keep in statics.
 #![no_std]
 #![no_main]
+// Bare metal, no OS to return to or sleep in: a failed setup or a panic halts in a loop.
+#![allow(clippy::empty_loop)]
 
 use core::hint::black_box;
 use core::net::Ipv4Addr;
