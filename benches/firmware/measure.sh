@@ -23,10 +23,20 @@ target_dir=${CARGO_TARGET_DIR:-$here/../../target}/firmware
 bindir=$(echo "$(rustc --print sysroot)"/lib/rustlib/*/bin)
 size=$bindir/llvm-size
 nm=$bindir/llvm-nm
+objdump=$bindir/llvm-objdump
 [ -x "$size" ] || { echo "measure.sh: llvm-size not found (rustup component add llvm-tools)" >&2; exit 1; }
 
 (cd "$here" && cargo build --quiet --release --target thumbv7em-none-eabihf --target-dir "$target_dir")
 elf_dir=$target_dir/thumbv7em-none-eabihf/release
+
+# The little-endian u32 the image keeps in its (unloaded) .footprint section: RAM per TCP
+# connection without buffers on the target (size_of, see the images' CONNECTION_RAM).
+connection_ram() {
+  local hex
+  hex=$("$objdump" -s -j .footprint "$1" | awk '$1 == "0000" { print $2 }')
+  [ ${#hex} = 8 ] || { echo "measure.sh: no .footprint figure in $1" >&2; return 1; }
+  echo $((16#${hex:6:2}${hex:4:2}${hex:2:2}${hex:0:2}))
+}
 
 # section NAME ELF: its size in bytes (0 when absent).
 section() {
@@ -44,6 +54,7 @@ for fw in unet smoltcp; do
   data=$(section .data "$elf")
   bss=$(section .bss "$elf")
   vectors=$(section .vector_table "$elf")
+  ram=$(connection_ram "$elf")
   {
     printf '6\t.text (code)\t%s\t1\t%s\n' "$fw" "$text"
     printf '6\t.rodata\t%s\t1\t%s\n' "$fw" "$rodata"
@@ -51,6 +62,8 @@ for fw in unet smoltcp; do
     printf '6\t.bss\t%s\t1\t%s\n' "$fw" "$bss"
     printf '6\tflash (vectors + .text + .rodata + .data)\t%s\t1\t%s\n' "$fw" \
       $((vectors + text + rodata + data))
+    printf '6\tRAM per TCP connection (thumbv7em): unet TcpSlot, smoltcp tcp::Socket\t%s\t1\t%s\n' \
+      "$fw" "$ram"
   } >>"$raw"
   {
     echo "- $fw: $("$nm" --size-sort -S --radix=d --demangle "$elf" | awk '$3 ~ /^[tT]$/' |

@@ -102,7 +102,8 @@ pub const SECTIONS: [Section; 6] = [
               panic=abort), each opening a TCP listener and a UDP socket (and a DHCP client \
               where noted) over a dummy device whose frames come from and go to \
               `black_box`ed static buffers; sizes from `llvm-size`. RAM per connection: \
-              `size_of` of the per-connection state without buffers (`footprint` bin).",
+              `size_of` of the per-connection state without buffers, on thumbv7em (kept in \
+              each image's `.footprint` section) and on the host (`footprint` bin).",
     },
 ];
 
