@@ -14,7 +14,9 @@ pub const C_CUBIC_PERMILLE: u32 = 400;
 /// Bound on t − K in milliseconds (about 28 hours), so that its cube stays far inside i128.
 const MAX_T_MS: i128 = 100_000_000;
 
-/// ⌊∛n⌋, by Newton's iteration from above (no floating point, no `libm`).
+/// ⌊∛n⌋, digit by digit in base 2 (no floating point, no `libm`, no division: a
+/// u128 division is a large routine on a 32-bit MCU, and K is computed once per
+/// congestion avoidance stage, so the 43 short steps cost nothing that matters).
 ///
 /// ```
 /// use unet_tcp::congestion::cbrt;
@@ -23,27 +25,24 @@ const MAX_T_MS: i128 = 100_000_000;
 /// assert_eq!(cbrt(u128::MAX), 6_981_463_658_331);
 /// ```
 pub fn cbrt(n: u128) -> u64 {
-    if n == 0 {
-        return 0;
-    }
-    let bits = 128 - n.leading_zeros();
-    // 2^ceil(bits/3) >= ∛n: Newton then decreases monotonically to the floor.
-    let mut x: u128 = 1 << bits.div_ceil(3);
-    loop {
-        let y = (2 * x + n / (x * x)) / 3;
-        if y >= x {
-            break;
+    // Invariant before each step: y = ⌊∛(n >> (s + 3))⌋ and rem = (n >> (s + 3)) − y³,
+    // scaled back by 2^(s+3). Bringing in the next three bits tries y' = 2y + 1:
+    // (2y + 1)³ − (2y)³ = 3·2y·(2y + 1) + 1.
+    let mut rem = n;
+    let mut y: u128 = 0;
+    let mut s: i32 = 126;
+    while s >= 0 {
+        y <<= 1;
+        let step = 3 * y * (y + 1) + 1;
+        // rem ≥ step·2^s, tested without shifting step (it could overflow).
+        if rem >> s >= step {
+            rem -= step << s;
+            y += 1;
         }
-        x = y;
+        s -= 3;
     }
-    // Guard the floor against any off-by-one of the integer iteration.
-    while x > 0 && x.checked_pow(3).is_none_or(|c| c > n) {
-        x -= 1;
-    }
-    while (x + 1).checked_pow(3).is_some_and(|c| c <= n) {
-        x += 1;
-    }
-    x as u64
+    // y < 2^43: the cube root of a u128.
+    y as u64
 }
 
 /// RFC 9438 CUBIC. Slow start and fast recovery come from [`CongestionControl`]'s
