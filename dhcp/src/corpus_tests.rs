@@ -8,48 +8,18 @@ use crate::option::{DhcpOption, OptionCode};
 use crate::{Message, MessageType, Repr, Vendor};
 use unet_core::WireError;
 
-const CAPTURES: &[(&str, &[u8])] = &[
-    ("charrua-dhcp", include_bytes!("../../tests/corpus/pcap/charrua-dhcp.pcap")),
-    ("charrua-dhcp2", include_bytes!("../../tests/corpus/pcap/charrua-dhcp2.pcap")),
-    ("dhcp-mud", include_bytes!("../../tests/corpus/pcap/tcpdump-dhcp-mud.pcap")),
-    ("dhcp-option-33", include_bytes!("../../tests/corpus/pcap/tcpdump-dhcp-option-33.pcap")),
-    ("dhcp-rfc3004", include_bytes!("../../tests/corpus/pcap/tcpdump-dhcp-rfc3004.pcap")),
-    ("dhcp-rfc4388", include_bytes!("../../tests/corpus/pcap/tcpdump-dhcp-rfc4388.pcap")),
-    ("dhcp-rfc5859", include_bytes!("../../tests/corpus/pcap/tcpdump-dhcp-rfc5859.pcap")),
-];
+#[path = "../tests/corpus_pcap/mod.rs"]
+mod corpus_pcap;
+use corpus_pcap::{udp_datagrams, CAPTURES};
 
-fn u16_be(b: &[u8], at: usize) -> usize {
-    usize::from(u16::from_be_bytes([b[at], b[at + 1]]))
-}
-
-/// (frame index, UDP payload) of every Ethernet/IPv4/UDP frame to or from port 67/68 in a
-/// little-endian, microsecond pcap file with link type Ethernet.
+/// (frame index, UDP payload) of every Ethernet/IPv4/UDP frame to or from port 67/68.
 fn dhcp_payloads(pcap: &[u8]) -> Vec<(usize, &[u8])> {
-    assert_eq!(&pcap[..4], &[0xd4, 0xc3, 0xb2, 0xa1], "little-endian pcap");
-    assert_eq!(u32::from_le_bytes(pcap[20..24].try_into().unwrap()), 1, "Ethernet");
-    let mut out = Vec::new();
-    let mut at = 24;
-    let mut index = 0;
-    while at + 16 <= pcap.len() {
-        let incl = u32::from_le_bytes(pcap[at + 8..at + 12].try_into().unwrap()) as usize;
-        let frame = &pcap[at + 16..at + 16 + incl];
-        at += 16 + incl;
-        index += 1;
-        if u16_be(frame, 12) != 0x0800 {
-            continue;
-        }
-        let ip = &frame[14..];
-        let ihl = usize::from(ip[0] & 0x0f) * 4;
-        if ip[9] != 17 {
-            continue;
-        }
-        let udp = &ip[ihl..u16_be(ip, 2)];
-        let ports = [u16_be(udp, 0), u16_be(udp, 2)];
-        if ports.iter().any(|p| *p == 67 || *p == 68) {
-            out.push((index - 1, &udp[8..u16_be(udp, 4)]));
-        }
-    }
-    out
+    let dhcp = |p: u16| p == 67 || p == 68;
+    udp_datagrams(pcap)
+        .into_iter()
+        .filter(|d| dhcp(d.src_port) || dhcp(d.dst_port))
+        .map(|d| (d.frame, d.payload))
+        .collect()
 }
 
 fn all_messages() -> Vec<(&'static str, usize, &'static [u8])> {

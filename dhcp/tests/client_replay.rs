@@ -10,41 +10,17 @@ use unet_core::{Duration, Instant};
 use unet_dhcp::client::{Client, Config, Event, State, MAX_MESSAGE_LEN};
 use unet_dhcp::{DhcpOption, HardwareType, Message, MessageType, Op, OptionCode, Repr};
 
-const CAPTURES: &[(&str, &[u8])] = &[
-    ("charrua-dhcp", include_bytes!("../../tests/corpus/pcap/charrua-dhcp.pcap")),
-    ("charrua-dhcp2", include_bytes!("../../tests/corpus/pcap/charrua-dhcp2.pcap")),
-    ("dhcp-mud", include_bytes!("../../tests/corpus/pcap/tcpdump-dhcp-mud.pcap")),
-    ("dhcp-option-33", include_bytes!("../../tests/corpus/pcap/tcpdump-dhcp-option-33.pcap")),
-    ("dhcp-rfc3004", include_bytes!("../../tests/corpus/pcap/tcpdump-dhcp-rfc3004.pcap")),
-    ("dhcp-rfc4388", include_bytes!("../../tests/corpus/pcap/tcpdump-dhcp-rfc4388.pcap")),
-    ("dhcp-rfc5859", include_bytes!("../../tests/corpus/pcap/tcpdump-dhcp-rfc5859.pcap")),
-];
-
-fn be16(b: &[u8], at: usize) -> usize {
-    usize::from(u16::from_be_bytes([b[at], b[at + 1]]))
-}
+#[path = "corpus_pcap/mod.rs"]
+mod corpus_pcap;
+use corpus_pcap::{udp_datagrams, CAPTURES};
 
 /// (IPv4 source, UDP payload) of every Ethernet/IPv4/UDP frame from port 67.
 fn server_messages(pcap: &[u8]) -> Vec<(Ipv4Addr, Vec<u8>)> {
-    assert_eq!(&pcap[..4], &[0xd4, 0xc3, 0xb2, 0xa1], "little-endian pcap");
-    let mut out = Vec::new();
-    let mut at = 24;
-    while at + 16 <= pcap.len() {
-        let incl = u32::from_le_bytes(pcap[at + 8..at + 12].try_into().unwrap()) as usize;
-        let frame = &pcap[at + 16..at + 16 + incl];
-        at += 16 + incl;
-        if be16(frame, 12) != 0x0800 || frame[14 + 9] != 17 {
-            continue;
-        }
-        let ip = &frame[14..];
-        let ihl = usize::from(ip[0] & 0x0f) * 4;
-        let src = Ipv4Addr::new(ip[12], ip[13], ip[14], ip[15]);
-        let udp = &ip[ihl..be16(ip, 2)];
-        if be16(udp, 0) == 67 {
-            out.push((src, udp[8..be16(udp, 4)].to_vec()));
-        }
-    }
-    out
+    udp_datagrams(pcap)
+        .into_iter()
+        .filter(|d| d.src_port == 67)
+        .map(|d| (d.src, d.payload.to_vec()))
+        .collect()
 }
 
 fn config(mac: [u8; 6]) -> Config<'static> {

@@ -12,38 +12,13 @@ use unet_dhcp::server::{
 };
 use unet_dhcp::{Flags, Message, MessageType, OptionCode, Repr};
 
-const CAPTURES: &[(&str, &[u8])] = &[
-    ("charrua-dhcp", include_bytes!("../../tests/corpus/pcap/charrua-dhcp.pcap")),
-    ("charrua-dhcp2", include_bytes!("../../tests/corpus/pcap/charrua-dhcp2.pcap")),
-    ("dhcp-mud", include_bytes!("../../tests/corpus/pcap/tcpdump-dhcp-mud.pcap")),
-    ("dhcp-option-33", include_bytes!("../../tests/corpus/pcap/tcpdump-dhcp-option-33.pcap")),
-    ("dhcp-rfc3004", include_bytes!("../../tests/corpus/pcap/tcpdump-dhcp-rfc3004.pcap")),
-    ("dhcp-rfc4388", include_bytes!("../../tests/corpus/pcap/tcpdump-dhcp-rfc4388.pcap")),
-    ("dhcp-rfc5859", include_bytes!("../../tests/corpus/pcap/tcpdump-dhcp-rfc5859.pcap")),
-];
-
-fn be16(b: &[u8], at: usize) -> usize {
-    usize::from(u16::from_be_bytes([b[at], b[at + 1]]))
-}
+#[path = "corpus_pcap/mod.rs"]
+mod corpus_pcap;
+use corpus_pcap::{udp_datagrams, CAPTURES};
 
 /// UDP payloads to port 67 of a little-endian Ethernet pcap.
 fn requests(pcap: &[u8]) -> Vec<&[u8]> {
-    let mut out = Vec::new();
-    let mut at = 24;
-    while at + 16 <= pcap.len() {
-        let incl = u32::from_le_bytes(pcap[at + 8..at + 12].try_into().unwrap()) as usize;
-        let frame = &pcap[at + 16..at + 16 + incl];
-        at += 16 + incl;
-        if be16(frame, 12) != 0x0800 || frame[14 + 9] != 17 {
-            continue;
-        }
-        let ip = &frame[14..];
-        let udp = &ip[usize::from(ip[0] & 0x0f) * 4..be16(ip, 2)];
-        if be16(udp, 2) == 67 {
-            out.push(&udp[8..be16(udp, 4)]);
-        }
-    }
-    out
+    udp_datagrams(pcap).into_iter().filter(|d| d.dst_port == 67).map(|d| d.payload).collect()
 }
 
 fn addr_option(r: &Repr<'_>, code: OptionCode) -> Option<Ipv4Addr> {
