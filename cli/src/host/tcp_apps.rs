@@ -167,7 +167,7 @@ impl TcpApps {
                     Some(_) => s.failed = s.failed.saturating_add(1),
                 }
                 let retransmitted = summary.info.map_or(0, |i| i.counters.retransmitted_segments);
-                s.retransmitted = s.retransmitted.saturating_add(retransmitted);
+                s.retransmitted = s.retransmitted.saturating_add(u64::from(retransmitted));
                 on(TcpRecord::Closed(Box::new(summary)));
             } else {
                 i += 1;
@@ -408,7 +408,11 @@ impl Served {
             received: self.received,
             // An orderly close delivered everything; a failure what the peer acknowledged.
             sent: match (self.error, self.info) {
-                (Some(_), Some(info)) => self.sent.min(info.counters.bytes_acked),
+                (Some(_), Some(info)) => {
+                    // `bytes_acked` wraps at 2^32; what is unacknowledged is less than that.
+                    let unacked = (self.sent as u32).wrapping_sub(info.counters.bytes_acked);
+                    self.sent.saturating_sub(u64::from(unacked))
+                }
                 (Some(_), None) => 0,
                 (None, _) => self.sent,
             },

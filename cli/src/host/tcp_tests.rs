@@ -254,9 +254,9 @@ fn rfc862_tcp_echo_byte_exact_under_loss_reordering_and_duplication() {
         let lost: u64 = (0..2).map(|p| sim.switch().stats(p).unwrap().lost).sum();
         assert!(lost > 0, "seed {seed}: the faults were in force");
         // Losses were repaired by retransmissions, the echo's counted in its summary.
-        assert_eq!(info.counters.retransmitted_segments, apps.stats().retransmitted);
+        assert_eq!(u64::from(info.counters.retransmitted_segments), apps.stats().retransmitted);
         let client = sim.machine(0).tcp_info(c.handle).unwrap(); // in TIME-WAIT
-        let both = client.counters.retransmitted_segments + apps.stats().retransmitted;
+        let both = u64::from(client.counters.retransmitted_segments) + apps.stats().retransmitted;
         assert!(both > 0, "seed {seed}");
     }
 }

@@ -22,13 +22,13 @@ impl<A: IpAddress> Connection<'_, A> {
         let ack = repr.ack_number;
         // RFC 9293: an ACK for something not yet sent: send an ACK, drop the segment.
         if ack.diff(self.snd_max) > 0 {
-            self.counters.ack_unsent += 1;
+            self.counters.ack_unsent = self.counters.ack_unsent.wrapping_add(1);
             self.challenge_ack(now);
             return Err(Error::AckUnacceptable);
         }
         // RFC 5961 §5.2: an ACK older than SND.UNA − MAX.SND.WND is a blind attack.
         if ack.diff(self.snd_una - self.max_snd_wnd) < 0 {
-            self.counters.ack_too_old += 1;
+            self.counters.ack_too_old = self.counters.ack_too_old.wrapping_add(1);
             self.challenge_ack(now);
             return Err(Error::AckUnacceptable);
         }
@@ -60,7 +60,7 @@ impl<A: IpAddress> Connection<'_, A> {
                         && window != 0
                 };
             if duplicate {
-                self.counters.dup_acks += 1;
+                self.counters.dup_acks = self.counters.dup_acks.wrapping_add(1);
                 self.on_duplicate_ack(now);
             }
         }
@@ -109,7 +109,7 @@ impl<A: IpAddress> Connection<'_, A> {
                 self.snd_up = None;
             }
         }
-        self.counters.bytes_acked += data as u64;
+        self.counters.bytes_acked = self.counters.bytes_acked.wrapping_add(data as u32);
         if data > 0 {
             self.events |= Pending::WRITABLE;
         }
@@ -160,10 +160,11 @@ impl<A: IpAddress> Connection<'_, A> {
     /// Queues a challenge ACK (RFC 5961 §3–§5) if the rate limit allows (§7).
     pub(super) fn challenge_ack(&mut self, now: Instant) {
         if self.challenge_acks.try_take(now) {
-            self.counters.challenge_acks += 1;
+            self.counters.challenge_acks = self.counters.challenge_acks.wrapping_add(1);
             self.ack.now = true;
         } else {
-            self.counters.challenge_acks_suppressed += 1;
+            self.counters.challenge_acks_suppressed =
+                self.counters.challenge_acks_suppressed.wrapping_add(1);
         }
     }
 }

@@ -37,8 +37,8 @@ impl<A: IpAddress> Connection<'_, A> {
                 self.snd_wscale = 0;
             }
         }
-        self.sack_ok = self.config.sack && peer.sack_permitted;
-        self.ts = match (self.config.timestamps, peer.timestamps) {
+        self.sack_ok = self.config.sack() && peer.sack_permitted;
+        self.ts = match (self.config.timestamps(), peer.timestamps) {
             (true, Some(ts)) => Some(TsState { recent: ts.tsval, recent_age: now }),
             _ => None,
         };
@@ -95,7 +95,7 @@ impl<A: IpAddress> Connection<'_, A> {
                 if !flags.contains(TcpFlags::RST) {
                     self.rst_pending = Some(ack);
                 }
-                self.counters.bad_ack += 1;
+                self.counters.bad_ack = self.counters.bad_ack.wrapping_add(1);
                 return Err(Error::HandshakeMismatch);
             }
             ack_ok = ack.diff(self.snd_una) > 0;
@@ -103,16 +103,16 @@ impl<A: IpAddress> Connection<'_, A> {
         // Second, RST: only with an acceptable ACK (RFC 5961 §3.2 keeps this rule).
         if flags.contains(TcpFlags::RST) {
             if !ack_ok {
-                self.counters.rst_ignored += 1;
+                self.counters.rst_ignored = self.counters.rst_ignored.wrapping_add(1);
                 return Err(Error::RstIgnored);
             }
-            self.counters.rst_received += 1;
+            self.counters.rst_received = self.counters.rst_received.wrapping_add(1);
             self.terminate(Pending::REFUSED);
             return Ok(());
         }
         // Fourth, SYN.
         if !flags.contains(TcpFlags::SYN) {
-            self.counters.dropped += 1;
+            self.counters.dropped = self.counters.dropped.wrapping_add(1);
             return Err(Error::HandshakeMismatch);
         }
         if !ack_ok {

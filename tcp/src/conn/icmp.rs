@@ -54,10 +54,10 @@ impl<A: IpAddress> Connection<'_, A> {
         }
         let in_flight = quoted_seq.diff(self.snd_una) >= 0 && quoted_seq.diff(self.snd_max) < 0;
         if !in_flight {
-            self.counters.icmp_ignored += 1;
+            self.counters.icmp_ignored = self.counters.icmp_ignored.wrapping_add(1);
             return Err(Error::IcmpOutOfWindow);
         }
-        self.counters.icmp_accepted += 1;
+        self.counters.icmp_accepted = self.counters.icmp_accepted.wrapping_add(1);
         match error {
             IcmpError::PacketTooBig { mtu } => {
                 let floor = default_mss::<A>();

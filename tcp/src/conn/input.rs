@@ -30,7 +30,7 @@ impl<A: IpAddress> Connection<'_, A> {
         repr: &Repr<'_>,
         payload: &[u8],
     ) -> Result<(), Error> {
-        self.counters.segments_in += 1;
+        self.counters.segments_in = self.counters.segments_in.wrapping_add(1);
         match self.state {
             State::Closed => return Err(Error::Closed),
             State::SynSent => return self.segment_in_syn_sent(now, repr, payload),
@@ -69,7 +69,7 @@ impl<A: IpAddress> Connection<'_, A> {
             if syn_retransmitted {
                 // The peer did not get our SYN-ACK: send it again.
                 self.snd_nxt = self.iss;
-                self.counters.dropped += 1;
+                self.counters.dropped = self.counters.dropped.wrapping_add(1);
                 return Err(Error::Unacceptable);
             }
             if self.state == State::TimeWait && fin && seq + seg_len == self.rcv_nxt {
@@ -85,7 +85,7 @@ impl<A: IpAddress> Connection<'_, A> {
                 payload = &[];
                 fin = false;
                 self.ack.now = true;
-                self.counters.zero_window_drops += 1;
+                self.counters.zero_window_drops = self.counters.zero_window_drops.wrapping_add(1);
             } else {
                 if !flags.contains(TcpFlags::RST) {
                     // One ACK per unacceptable segment (RFC 9293 §3.10.7.4): a duplicate
@@ -98,9 +98,9 @@ impl<A: IpAddress> Connection<'_, A> {
                     // can tell a spurious retransmission.
                     let right = seq + payload.len() as u32;
                     self.dsack = Some(crate::option::SackBlock { left: seq, right });
-                    self.counters.dsacks_sent += 1;
+                    self.counters.dsacks_sent = self.counters.dsacks_sent.wrapping_add(1);
                 }
-                self.counters.unacceptable += 1;
+                self.counters.unacceptable = self.counters.unacceptable.wrapping_add(1);
                 return Err(Error::Unacceptable);
             }
         }
@@ -114,7 +114,7 @@ impl<A: IpAddress> Connection<'_, A> {
                 self.challenge_ack(now);
                 return Err(Error::ChallengeAck);
             }
-            self.counters.rst_received += 1;
+            self.counters.rst_received = self.counters.rst_received.wrapping_add(1);
             let event = match self.state {
                 // A passive open that the peer resets simply goes away (RFC 9293: back to
                 // LISTEN, which is the listener's); an active one was refused.
@@ -136,7 +136,7 @@ impl<A: IpAddress> Connection<'_, A> {
 
         // Fifth: ACK.
         if !flags.contains(TcpFlags::ACK) {
-            self.counters.dropped += 1;
+            self.counters.dropped = self.counters.dropped.wrapping_add(1);
             return Err(Error::NoAck);
         }
         if self.state == State::SynReceived {
@@ -150,7 +150,7 @@ impl<A: IpAddress> Connection<'_, A> {
             } else {
                 // RFC 9293 §3.10.7.4: <SEQ=SEG.ACK><CTL=RST>.
                 self.rst_pending = Some(ack);
-                self.counters.bad_ack += 1;
+                self.counters.bad_ack = self.counters.bad_ack.wrapping_add(1);
                 return Err(Error::AckUnacceptable);
             }
         }
@@ -194,7 +194,7 @@ impl<A: IpAddress> Connection<'_, A> {
         }
         let Some(seg) = opts.timestamps else {
             // RFC 7323 §3.2: "a TCP SHOULD silently drop the segment".
-            self.counters.missing_timestamps += 1;
+            self.counters.missing_timestamps = self.counters.missing_timestamps.wrapping_add(1);
             return Err(Error::Paws);
         };
         if (seg.tsval.wrapping_sub(ts.recent) as i32) < 0 {
@@ -206,7 +206,7 @@ impl<A: IpAddress> Connection<'_, A> {
                 }
                 return Ok(());
             }
-            self.counters.paws_rejected += 1;
+            self.counters.paws_rejected = self.counters.paws_rejected.wrapping_add(1);
             self.ack.now = true;
             return Err(Error::Paws);
         }

@@ -39,6 +39,7 @@ mod recovery;
 mod recv;
 mod reset;
 mod send;
+mod settings;
 mod state;
 mod timers;
 
@@ -62,6 +63,7 @@ use crate::rtt::RttEstimator;
 use crate::scoreboard::{NextSeg, Scoreboard};
 use crate::seq::SeqNumber;
 use event::Pending;
+use settings::Settings;
 use timers::Timers;
 
 /// An IP address and a TCP port.
@@ -95,7 +97,7 @@ pub struct Connection<'a, A: IpAddress> {
     local: Endpoint<A>,
     remote: Endpoint<A>,
     state: State,
-    config: Config,
+    config: Settings,
     /// Opened by a listener (RFC 9293 §3.10.7.4: a RST in SYN-RECEIVED then is no refusal).
     passive: bool,
 
@@ -297,14 +299,15 @@ impl<'a, A: IpAddress> Connection<'a, A> {
         self.remote
     }
 
-    /// The configuration.
-    pub fn config(&self) -> &Config {
-        &self.config
+    /// The configuration, as applied: `rtt` with the estimator's clamping, `sack`,
+    /// `timestamps` and `mss` narrowed to what a listener's SYN-ACK offered.
+    pub fn config(&self) -> Config {
+        self.config.config(*self.rtt.config())
     }
 
     /// Turns Nagle's algorithm on or off (`false` is `TCP_NODELAY`).
     pub fn set_nagle(&mut self, on: bool) {
-        self.config.nagle = on;
+        self.config.set_nagle(on);
     }
 
     /// The next event for the application, if any.

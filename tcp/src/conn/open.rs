@@ -6,6 +6,7 @@ use unet_core::{Instant, IpAddress, TokenBucket};
 use super::config::{default_mss, Config};
 use super::counters::Counters;
 use super::event::Pending;
+use super::settings::Settings;
 use super::state::State;
 use super::timers::Timers;
 use super::{AckPending, Connection, Endpoint};
@@ -48,7 +49,7 @@ impl<'a, A: IpAddress> Connection<'a, A> {
     ) -> Connection<'a, A> {
         let mut conn = Connection::blank(now, config, open, rx, tx);
         conn.state = State::SynSent;
-        conn.offered_wscale = conn.config.window_scaling.then(|| wscale_for(conn.rx.capacity()));
+        conn.offered_wscale = conn.config.window_scaling().then(|| wscale_for(conn.rx.capacity()));
         conn.timers.start_progress(now);
         conn
     }
@@ -73,7 +74,7 @@ impl<'a, A: IpAddress> Connection<'a, A> {
         }
         let mut conn = Connection::blank(now, config, open, rx, tx);
         conn.passive = true;
-        conn.offered_wscale = conn.config.window_scaling.then(|| wscale_for(conn.rx.capacity()));
+        conn.offered_wscale = conn.config.window_scaling().then(|| wscale_for(conn.rx.capacity()));
         conn.timers.start_progress(now);
         conn.syn_received(now, syn);
         Ok(conn)
@@ -103,8 +104,8 @@ impl<'a, A: IpAddress> Connection<'a, A> {
         let mut conn = Connection::blank(now, config, open, rx, tx);
         conn.passive = true;
         conn.offered_wscale = handshake.ours.window_scale;
-        conn.config.sack &= handshake.ours.sack_permitted;
-        conn.config.timestamps &= handshake.ours.timestamps.is_some();
+        conn.config.set_sack(conn.config.sack() && handshake.ours.sack_permitted);
+        conn.config.set_timestamps(conn.config.timestamps() && handshake.ours.timestamps.is_some());
         if let Some(mss) = handshake.ours.mss {
             conn.config.mss = conn.config.mss.min(mss);
         }
@@ -140,7 +141,7 @@ impl<'a, A: IpAddress> Connection<'a, A> {
             local: open.local,
             remote: open.remote,
             state: State::Closed,
-            config,
+            config: Settings::new(&config),
             passive: false,
             iss,
             snd_una: iss,
@@ -180,7 +181,7 @@ impl<'a, A: IpAddress> Connection<'a, A> {
             dsack: None,
             limited_transmit: 0,
             last_send: now,
-            timers: Timers::new(now, &config),
+            timers: Timers::new(now),
             probe_due: false,
             keepalive_due: false,
             ack: AckPending::default(),
@@ -199,8 +200,8 @@ impl<'a, A: IpAddress> Connection<'a, A> {
         OptionSet {
             mss: Some(self.config.mss),
             window_scale: self.offered_wscale,
-            sack_permitted: self.config.sack,
-            timestamps: self.config.timestamps.then(|| crate::option::Timestamps {
+            sack_permitted: self.config.sack(),
+            timestamps: self.config.timestamps().then(|| crate::option::Timestamps {
                 tsval: self.ts_val(now),
                 tsecr: self.ts.map_or(0, |t| t.recent),
             }),

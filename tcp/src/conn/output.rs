@@ -46,7 +46,7 @@ impl<'a, A: IpAddress> Connection<'a, A> {
     /// caller's job: [`emit`](Connection::emit) writes it.
     pub fn poll_transmit(&mut self, now: Instant) -> Option<Transmit<A>> {
         if let Some(seq) = self.rst_pending.take() {
-            self.counters.rst_sent += 1;
+            self.counters.rst_sent = self.counters.rst_sent.wrapping_add(1);
             return Some(self.bare(seq, TcpFlags::RST, 0));
         }
         let t = match self.state {
@@ -131,7 +131,7 @@ impl<'a, A: IpAddress> Connection<'a, A> {
         if flags.contains(TcpFlags::ACK) {
             self.acked_now();
         }
-        self.counters.segments_out += 1;
+        self.counters.segments_out = self.counters.segments_out.wrapping_add(1);
         Some(self.addressed(repr))
     }
 
@@ -181,7 +181,7 @@ impl<'a, A: IpAddress> Connection<'a, A> {
             // Zero-window probe (RFC 9293 §3.8.6.1): one byte past the window.
             len = 1;
             probe = true;
-            self.counters.window_probes += 1;
+            self.counters.window_probes = self.counters.window_probes.wrapping_add(1);
         }
         self.probe_due = false;
         let fin = fin_due && len == queued;
@@ -225,7 +225,8 @@ impl<'a, A: IpAddress> Connection<'a, A> {
             self.snd_max = self.snd_nxt;
         }
         if retransmission {
-            self.counters.retransmitted_segments += 1;
+            self.counters.retransmitted_segments =
+                self.counters.retransmitted_segments.wrapping_add(1);
         } else {
             // Limited transmit's allowance is spent by the segment it allowed.
             self.limited_transmit = self.limited_transmit.saturating_sub(len as u32);
@@ -245,7 +246,7 @@ impl<'a, A: IpAddress> Connection<'a, A> {
         let full = self.effective_mss();
         let short_unacked = self.short_end.is_some_and(|end| end.diff(self.snd_una) > 0);
         len >= full
-            || (len == queued && (!self.config.nagle || in_flight == 0 || !short_unacked))
+            || (len == queued && (!self.config.nagle() || in_flight == 0 || !short_unacked))
             || (self.max_snd_wnd > 0 && len as u32 >= self.max_snd_wnd / 2 && in_flight == 0)
     }
 
@@ -277,8 +278,8 @@ impl<'a, A: IpAddress> Connection<'a, A> {
         let mut repr = self.header(now, seq, flags);
         repr.urgent_pointer = urgent_pointer;
         repr.payload_len = len;
-        self.counters.segments_out += 1;
-        self.counters.bytes_sent += len as u64;
+        self.counters.segments_out = self.counters.segments_out.wrapping_add(1);
+        self.counters.bytes_sent = self.counters.bytes_sent.wrapping_add(len as u32);
         self.addressed(repr)
     }
 
@@ -291,9 +292,9 @@ impl<'a, A: IpAddress> Connection<'a, A> {
         if self.keepalive_due {
             // RFC 1122 §4.2.3.6: SEG.SEQ = SND.NXT − 1, no data: the peer must ACK.
             self.keepalive_due = false;
-            self.counters.keepalive_probes += 1;
+            self.counters.keepalive_probes = self.counters.keepalive_probes.wrapping_add(1);
             let repr = self.header(now, self.snd_una - 1, TcpFlags::ACK);
-            self.counters.segments_out += 1;
+            self.counters.segments_out = self.counters.segments_out.wrapping_add(1);
             return Some(self.addressed(repr));
         }
         // (Window updates after reads set `ack.now`: see `recv`.)
@@ -312,7 +313,7 @@ impl<'a, A: IpAddress> Connection<'a, A> {
             self.ack.dups = dups - 1;
             self.ack.now = true;
         }
-        self.counters.segments_out += 1;
+        self.counters.segments_out = self.counters.segments_out.wrapping_add(1);
         Some(self.addressed(repr))
     }
 
@@ -328,7 +329,7 @@ impl<'a, A: IpAddress> Connection<'a, A> {
             sack_blocks: self.sack_blocks(),
             ..OptionSet::default()
         };
-        self.counters.segments_out += 1;
+        self.counters.segments_out = self.counters.segments_out.wrapping_add(1);
         self.addressed(Repr {
             src_port: self.local.port,
             dst_port: self.remote.port,

@@ -58,7 +58,8 @@ impl<'a, A: IpAddress> Connection<'a, A> {
             return 0;
         }
         let up = self.scoreboard.update(ack, self.snd_max, blocks.as_slice());
-        self.counters.dsacks_received += u64::from(up.dsack);
+        self.counters.dsacks_received =
+            self.counters.dsacks_received.wrapping_add(u32::from(up.dsack));
         up.newly_sacked
     }
 
@@ -83,7 +84,7 @@ impl<'a, A: IpAddress> Connection<'a, A> {
         let smss = self.effective_mss() as u32;
         let first = self.scoreboard.enter_recovery(self.snd_max, smss);
         self.rexmit_seg = Some(first);
-        self.counters.fast_retransmits += 1;
+        self.counters.fast_retransmits = self.counters.fast_retransmits.wrapping_add(1);
     }
 
     /// A duplicate ACK (RFC 5681 §2, or RFC 6675 §2 with SACK).
@@ -106,7 +107,7 @@ impl<'a, A: IpAddress> Connection<'a, A> {
             }
             DupAckOutcome::FastRetransmit => {
                 self.limited_transmit = 0;
-                self.counters.fast_retransmits += 1;
+                self.counters.fast_retransmits = self.counters.fast_retransmits.wrapping_add(1);
                 self.rexmit = Some(self.snd_una);
             }
             DupAckOutcome::InRecovery | DupAckOutcome::Ignored => {}
@@ -158,7 +159,7 @@ impl<'a, A: IpAddress> Connection<'a, A> {
             flags |= TcpFlags::FIN;
         }
         let t = self.data_segment(now, seq, len, flags);
-        self.counters.retransmitted_segments += 1;
+        self.counters.retransmitted_segments = self.counters.retransmitted_segments.wrapping_add(1);
         let end = seq + (len as u32 + u32::from(fin));
         self.sent(now, end, true);
         Some(t)
@@ -202,7 +203,8 @@ impl<'a, A: IpAddress> Connection<'a, A> {
             self.snd_nxt = end;
             self.snd_max = end;
         } else {
-            self.counters.retransmitted_segments += 1;
+            self.counters.retransmitted_segments =
+                self.counters.retransmitted_segments.wrapping_add(1);
         }
         self.scoreboard.on_sent(&NextSeg { len: t.repr.segment_len() as u32, ..seg });
         Some(t)

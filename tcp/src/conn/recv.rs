@@ -41,7 +41,7 @@ impl<A: IpAddress> Connection<'_, A> {
         if !payload.is_empty() {
             if self.user_closed {
                 // RFC 1122 §4.2.2.13: data after CLOSE is lost: tell the peer with a RST.
-                self.counters.data_after_close += 1;
+                self.counters.data_after_close = self.counters.data_after_close.wrapping_add(1);
                 self.abort_with(now, Pending::empty());
                 return;
             }
@@ -75,14 +75,14 @@ impl<A: IpAddress> Connection<'_, A> {
             Ok(contiguous) => {
                 let n = self.rx.enqueue_unallocated(contiguous);
                 self.rcv_nxt += n as u32;
-                self.counters.bytes_received += n as u64;
+                self.counters.bytes_received = self.counters.bytes_received.wrapping_add(n as u32);
                 if n > 0 {
                     self.events |= Pending::READABLE;
                 }
                 if start > 0 {
                     // Out of order: a duplicate ACK at once, one per segment (RFC 5681
                     // §4.2, RFC 9293 §3.8.6.3).
-                    self.counters.out_of_order += 1;
+                    self.counters.out_of_order = self.counters.out_of_order.wrapping_add(1);
                     self.ack.owe_duplicate();
                 } else if had_holes {
                     // Filling a hole: ACK at once (RFC 5681 §4.2).
@@ -93,7 +93,8 @@ impl<A: IpAddress> Connection<'_, A> {
             }
             Err(_) => {
                 // Too many holes: drop it, the peer will send it again.
-                self.counters.out_of_order_dropped += 1;
+                self.counters.out_of_order_dropped =
+                    self.counters.out_of_order_dropped.wrapping_add(1);
                 self.ack.now = true;
                 return false;
             }
@@ -159,7 +160,7 @@ impl<A: IpAddress> Connection<'_, A> {
     /// are handled before the next transmit: see `AckPending`), a single one waits at
     /// most `ack_delay`.
     fn delay_ack(&mut self, now: Instant) {
-        match self.config.ack_delay {
+        match self.config.ack_delay() {
             None => self.ack.owe(self.rcv_nxt),
             Some(delay) => {
                 self.ack.segments = self.ack.segments.saturating_add(1);

@@ -125,7 +125,7 @@ impl<A: IpAddress> Connection<'_, A> {
             return Err(Error::Closed);
         }
         if !self.rx.is_empty() {
-            self.counters.data_after_close += 1;
+            self.counters.data_after_close = self.counters.data_after_close.wrapping_add(1);
             self.abort_with(now, Pending::empty());
             return Ok(());
         }

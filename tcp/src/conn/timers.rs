@@ -4,8 +4,8 @@
 
 use unet_core::{Duration, Instant, IpAddress};
 
-use super::config::Config;
 use super::event::Pending;
+use super::settings::Settings;
 use super::state::State;
 use super::Connection;
 use crate::seq::SeqNumber;
@@ -42,7 +42,7 @@ pub(super) struct Timers {
 }
 
 impl Timers {
-    pub(super) fn new(now: Instant, _config: &Config) -> Timers {
+    pub(super) fn new(now: Instant) -> Timers {
         Timers {
             rtx: None,
             persist: None,
@@ -61,9 +61,9 @@ impl Timers {
     }
 
     /// Something arrived from the peer: keep-alive starts over.
-    pub(super) fn touch_receive(&mut self, now: Instant, config: &Config) {
+    pub(super) fn touch_receive(&mut self, now: Instant, config: &Settings) {
         self.keepalive_probes = 0;
-        self.keepalive = config.keep_alive.map(|k| now + k.idle);
+        self.keepalive = config.keep_alive().map(|k| now + k.idle);
     }
 
     /// Arms the persist timer if it is not running: RTO, doubled per probe already sent.
@@ -132,7 +132,7 @@ impl<A: IpAddress> Connection<'_, A> {
         }
         if self.awaiting_ack() && self.timers.progress + self.config.user_timeout <= now {
             // RFC 9293 §3.8.3: the user timeout gives up on the connection.
-            self.counters.user_timeouts += 1;
+            self.counters.user_timeouts = self.counters.user_timeouts.wrapping_add(1);
             self.abort_with(now, Pending::TIMED_OUT);
             return;
         }
@@ -150,10 +150,11 @@ impl<A: IpAddress> Connection<'_, A> {
         if self.ack.deadline.is_some_and(|t| t <= now) {
             self.ack.now = true;
         }
-        if let (Some(t), Some(k)) = (self.timers.keepalive, self.config.keep_alive) {
+        if let (Some(t), Some(k)) = (self.timers.keepalive, self.config.keep_alive()) {
             if t <= now && self.state.is_synchronized() {
                 if self.timers.keepalive_probes >= k.count {
-                    self.counters.keepalive_timeouts += 1;
+                    self.counters.keepalive_timeouts =
+                        self.counters.keepalive_timeouts.wrapping_add(1);
                     self.abort_with(now, Pending::TIMED_OUT);
                     return;
                 }
@@ -174,7 +175,7 @@ impl<A: IpAddress> Connection<'_, A> {
     fn retransmission_timeout(&mut self, now: Instant) {
         if matches!(self.state, State::SynSent | State::SynReceived) {
             if self.timers.syn_retries >= self.config.syn_retries {
-                self.counters.syn_timeouts += 1;
+                self.counters.syn_timeouts = self.counters.syn_timeouts.wrapping_add(1);
                 self.abort_with(now, Pending::TIMED_OUT);
                 return;
             }
@@ -182,10 +183,10 @@ impl<A: IpAddress> Connection<'_, A> {
             self.rtt.on_syn_timeout();
             self.snd_nxt = self.iss;
             self.timers.rtx = None;
-            self.counters.timeouts += 1;
+            self.counters.timeouts = self.counters.timeouts.wrapping_add(1);
             return;
         }
-        self.counters.timeouts += 1;
+        self.counters.timeouts = self.counters.timeouts.wrapping_add(1);
         self.rtt.on_timeout();
         self.timers.rtx = None;
         if self.snd_wnd == 0 {
