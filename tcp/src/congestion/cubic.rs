@@ -61,9 +61,9 @@ pub struct Cubic {
     k_ms: i64,
     /// W_est, bytes (§4.3), and the remainder of its fractional growth.
     w_est: u32,
-    w_est_rem: u128,
+    w_est_rem: u64,
     /// Remainder of cwnd's fractional growth toward the target.
-    cwnd_rem: u128,
+    cwnd_rem: u32,
     /// The next congestion avoidance stage follows an RTO (§4.8).
     after_rto: bool,
 }
@@ -169,10 +169,11 @@ impl CongestionControl for Cubic {
 
         // §4.3: W_est.
         let (num, den) = if self.w_est >= self.cwnd_prior { (1u128, 1u128) } else { (9, 17) };
-        self.w_est_rem += num * acked * u128::from(smss);
+        let rem = u128::from(self.w_est_rem) + num * acked * u128::from(smss);
         let w_den = den * u128::from(cwnd);
-        let grow = self.w_est_rem / w_den;
-        self.w_est_rem %= w_den;
+        let grow = rem / w_den;
+        // Below 17·cwnd < 2^37: kept in 64 bits (state per connection).
+        self.w_est_rem = u64::try_from(rem % w_den).unwrap_or(0);
         self.w_est = u32::try_from(u128::from(self.w_est) + grow).unwrap_or(u32::MAX);
 
         if self.w_cubic(t) < self.w_est {
@@ -182,9 +183,10 @@ impl CongestionControl for Cubic {
         }
         let upper = u64::from(cwnd) + u64::from(cwnd / 2);
         let target = u64::from(self.w_cubic(t + rtt)).clamp(u64::from(cwnd), upper);
-        self.cwnd_rem += u128::from(target - u64::from(cwnd)) * acked;
-        let grow = self.cwnd_rem / u128::from(cwnd);
-        self.cwnd_rem %= u128::from(cwnd);
+        let rem = u128::from(self.cwnd_rem) + u128::from(target - u64::from(cwnd)) * acked;
+        let grow = rem / u128::from(cwnd);
+        // Below cwnd: kept in 32 bits.
+        self.cwnd_rem = u32::try_from(rem % u128::from(cwnd)).unwrap_or(0);
         let grown = u128::from(self.window.cwnd) + grow;
         self.window.cwnd = u32::try_from(grown).unwrap_or(u32::MAX);
     }
