@@ -5,7 +5,7 @@
 use core::net::Ipv4Addr;
 
 use unet_core::{Instant, IpProtocol};
-use unet_ipv4::icmp::{self, Original, ParamProblem, ReceivedError, TimeExceeded, Unreachable};
+use unet_ipv4::icmp::{self, Original, ParamProblem, ReceivedError, Unreachable};
 use unet_udp::icmp::IcmpErrorKind;
 
 use crate::counters::bump;
@@ -244,6 +244,7 @@ impl Core<'_> {
 
     /// Time Exceeded, code 1, for a datagram reassembly gave up on (RFC 792, RFC 1122
     /// §3.3.2). `quote` is fragment zero's header and first 8 bytes.
+    #[cfg(feature = "ipv4-reassembly")]
     pub(crate) fn send_reassembly_timeout(&mut self, now: Instant, quote: &[u8]) {
         let Ok(ip) = Original::new(quote).ip_header() else { return };
         let src = ip.src_addr();
@@ -251,7 +252,7 @@ impl Core<'_> {
             return bump(&mut self.counters.icmp_error_suppressed);
         }
         let repr = icmp::Repr::TimeExceeded {
-            code: TimeExceeded::REASSEMBLY,
+            code: icmp::TimeExceeded::REASSEMBLY,
             original: Original::new(quote),
         };
         self.queue_error(now, src, &repr);
@@ -331,6 +332,7 @@ impl Core<'_> {
 
 /// RFC 1122 §3.2.2 (and §3.2.1.3): a source that names one host — not zero, loopback,
 /// broadcast, multicast or class E.
+#[cfg(feature = "ipv4-reassembly")]
 fn is_single_host(src: Ipv4Addr) -> bool {
     !(src.is_unspecified()
         || src.is_loopback()

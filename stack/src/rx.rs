@@ -142,6 +142,13 @@ impl Core<'_> {
             let d = Datagram { repr, bytes, payload, dst, link_multicast };
             return self.send_unreachable(now, &d, Unreachable::SOURCE_ROUTE_FAILED);
         }
+        #[cfg(not(feature = "ipv4-reassembly"))]
+        if repr.is_fragment() {
+            // Built without reassembly: a fragment is dropped (and counted).
+            let _ = reassembly;
+            return bump(&mut self.counters.ipv4_fragment_dropped);
+        }
+        #[cfg(feature = "ipv4-reassembly")]
         if repr.is_fragment() {
             // Refusals are counted in the reassembler's statistics.
             if let Ok(Some(done)) = reassembly.handle_fragment(now, &repr, payload) {

@@ -335,23 +335,38 @@ impl Core<'_> {
         self.link.pending.handle_timeout(now);
         self.link.acd.handle_timeout(now);
         self.tcp.handle_timeout(now, &mut self.events, &mut self.counters);
+        #[cfg(feature = "ipv4-reassembly")]
+        self.reassembly_timeout(reassembly, now);
+        #[cfg(not(feature = "ipv4-reassembly"))]
+        let _ = reassembly;
+        self.drain_machine_events(now);
+    }
+
+    /// The reassembler's timers: RFC 792 Time Exceeded for each datagram given up.
+    #[cfg(feature = "ipv4-reassembly")]
+    fn reassembly_timeout(&mut self, reassembly: &mut Reassembler<'_>, now: Instant) {
         reassembly.handle_timeout(now);
         // Timeouts are counted in the reassembler's statistics (folded in by `sync_stats`).
         while let Some(reassembly::Event::TimeExceeded { quote }) = reassembly.poll_event() {
             self.send_reassembly_timeout(now, quote);
         }
-        self.drain_machine_events(now);
     }
 
     /// Folds the sub-machines' statistics into the counters.
     fn sync_stats(&mut self, reassembly: &Reassembler<'_>) {
-        let r = reassembly.stats();
         let c = &mut self.counters;
-        c.ipv4_fragment_dropped =
-            [r.duplicates, r.overlap, r.too_big, r.no_slot, r.bad_fragment, r.evicted]
-                .into_iter()
-                .fold(0u64, u64::saturating_add);
-        c.ipv4_reassembly_timeouts = r.timeout;
+        // Without reassembly, `ipv4_fragment_dropped` is bumped on receipt instead.
+        #[cfg(feature = "ipv4-reassembly")]
+        {
+            let r = reassembly.stats();
+            c.ipv4_fragment_dropped =
+                [r.duplicates, r.overlap, r.too_big, r.no_slot, r.bad_fragment, r.evicted]
+                    .into_iter()
+                    .fold(0u64, u64::saturating_add);
+            c.ipv4_reassembly_timeouts = r.timeout;
+        }
+        #[cfg(not(feature = "ipv4-reassembly"))]
+        let _ = reassembly;
         let p = self.link.pending.stats();
         c.tx_pending_dropped = [
             p.dropped_too_large,
