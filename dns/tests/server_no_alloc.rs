@@ -10,7 +10,7 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::net::IpAddr;
 
-use support::{authority, q};
+use support::{authority, q, EXAMPLE_ZONE};
 use unet_core::Instant;
 use unet_dns::server::{RrlConfig, Server, ServerConfig, TcpConfig, TcpSession, Transport};
 use unet_dns::{Opcode, RecordType as T};
@@ -47,23 +47,9 @@ unsafe impl GlobalAlloc for Counting {
 #[global_allocator]
 static ALLOC: Counting = Counting;
 
-const ZONE: &str = "$ORIGIN example.com.
-$TTL 3600
-@        SOA  ns1 hostmaster 1 7200 3600 1209600 600
-@        NS   ns1
-@        MX   10 mail
-ns1      A    192.0.2.1
-mail     A    192.0.2.25
-www      A    192.0.2.80
-alias    CNAME www
-*.wild   A    192.0.2.99
-sub      NS   ns.sub
-ns.sub   A    192.0.2.53
-";
-
 #[test]
 fn answer_path_allocates_nothing() {
-    let mut text = ZONE.to_string();
+    let mut text = EXAMPLE_ZONE.to_string();
     for i in 0..80 {
         text.push_str(&format!("big A 192.0.2.{i}\n"));
     }

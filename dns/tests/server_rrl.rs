@@ -6,18 +6,10 @@ mod support;
 
 use std::net::IpAddr;
 
-use support::{authority, q, summary};
+use support::{authority, q, summary, SMALL_ZONE};
 use unet_core::Instant;
 use unet_dns::server::{RrlConfig, Server, ServerConfig, Transport};
 use unet_dns::RecordType as T;
-
-const ZONE: &str = "$ORIGIN example.com.
-$TTL 3600
-@    SOA ns1 hostmaster 1 7200 3600 1209600 600
-@    NS  ns1
-ns1  A   192.0.2.1
-www  A   192.0.2.80
-";
 
 fn server(rate: u32, slip: u32) -> Server {
     Server::new(ServerConfig {
@@ -43,7 +35,7 @@ fn send(
 
 #[test]
 fn rrl_limits_per_network_with_slip() {
-    let auth = authority(&[("example.com.", ZONE)]);
+    let auth = authority(&[("example.com.", SMALL_ZONE)]);
     let mut s = server(5, 2);
     let t0 = Instant::from_secs(100);
     let (mut full, mut tc, mut dropped) = (0, 0, 0);
@@ -74,7 +66,7 @@ fn rrl_limits_per_network_with_slip() {
 
 #[test]
 fn rrl_ipv6_by_56_and_slip_zero_drops_all() {
-    let auth = authority(&[("example.com.", ZONE)]);
+    let auth = authority(&[("example.com.", SMALL_ZONE)]);
     let mut s = server(2, 0);
     let t0 = Instant::from_secs(1);
     assert!(send(&mut s, &auth, t0, "2001:db8:0:100::1", Transport::Udp).is_some());
@@ -85,7 +77,7 @@ fn rrl_ipv6_by_56_and_slip_zero_drops_all() {
 
 #[test]
 fn rrl_off_by_default() {
-    let auth = authority(&[("example.com.", ZONE)]);
+    let auth = authority(&[("example.com.", SMALL_ZONE)]);
     let mut s = Server::new(ServerConfig::default());
     for _ in 0..1000 {
         assert!(send(&mut s, &auth, Instant::ZERO, "198.51.100.1", Transport::Udp).is_some());
@@ -94,7 +86,7 @@ fn rrl_off_by_default() {
 
 #[test]
 fn rrl_table_full_evicts_and_counts() {
-    let auth = authority(&[("example.com.", ZONE)]);
+    let auth = authority(&[("example.com.", SMALL_ZONE)]);
     let mut s = Server::new(ServerConfig {
         rrl: Some(RrlConfig { responses_per_second: 1, table_size: 8, ..RrlConfig::default() }),
         ..ServerConfig::default()

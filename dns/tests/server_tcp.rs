@@ -5,18 +5,10 @@
 mod support;
 
 use critical_section as _;
-use support::{authority, q, summary};
+use support::{authority, q, summary, SMALL_ZONE};
 use unet_core::Instant;
 use unet_dns::server::{Server, ServerConfig, TcpConfig, TcpSession};
 use unet_dns::{Message, RecordType as T};
-
-const ZONE: &str = "$ORIGIN example.com.
-$TTL 3600
-@    SOA ns1 hostmaster 1 7200 3600 1209600 600
-@    NS  ns1
-ns1  A   192.0.2.1
-www  A   192.0.2.80
-";
 
 fn framed(query: &[u8]) -> Vec<u8> {
     let mut v = (query.len() as u16).to_be_bytes().to_vec();
@@ -42,7 +34,7 @@ fn t(s: u64) -> Instant {
 
 #[test]
 fn rfc7766_8_length_prefix_and_byte_by_byte_input() {
-    let auth = authority(&[("example.com.", ZONE)]);
+    let auth = authority(&[("example.com.", SMALL_ZONE)]);
     let mut server = Server::new(ServerConfig::default());
     let mut s = TcpSession::new(t(0), "192.0.2.7".parse().unwrap(), TcpConfig::default());
     let bytes = framed(&q("www.example.com.", T::A).bytes());
@@ -58,7 +50,7 @@ fn rfc7766_8_length_prefix_and_byte_by_byte_input() {
 
 #[test]
 fn rfc7766_6_2_1_pipelined_queries_answered_in_order() {
-    let auth = authority(&[("example.com.", ZONE)]);
+    let auth = authority(&[("example.com.", SMALL_ZONE)]);
     let mut server = Server::new(ServerConfig::default());
     let mut s = TcpSession::new(t(0), "192.0.2.7".parse().unwrap(), TcpConfig::default());
     let mut stream = Vec::new();
@@ -81,7 +73,7 @@ fn rfc7766_6_2_1_pipelined_queries_answered_in_order() {
 
 #[test]
 fn rfc7766_6_2_3_idle_timeout_closes() {
-    let auth = authority(&[("example.com.", ZONE)]);
+    let auth = authority(&[("example.com.", SMALL_ZONE)]);
     let mut server = Server::new(ServerConfig::default());
     let mut s = TcpSession::new(t(0), "192.0.2.7".parse().unwrap(), TcpConfig::default());
     assert_eq!(s.poll_timeout(), Some(t(10)));
@@ -96,7 +88,7 @@ fn rfc7766_6_2_3_idle_timeout_closes() {
 
 #[test]
 fn rfc7766_6_2_4_peer_close_after_answers_written() {
-    let auth = authority(&[("example.com.", ZONE)]);
+    let auth = authority(&[("example.com.", SMALL_ZONE)]);
     let mut server = Server::new(ServerConfig::default());
     let mut s = TcpSession::new(t(0), "192.0.2.7".parse().unwrap(), TcpConfig::default());
     s.handle_input(t(0), &framed(&q("www.example.com.", T::A).bytes()), &mut server, &auth);
@@ -109,7 +101,7 @@ fn rfc7766_6_2_4_peer_close_after_answers_written() {
 
 #[test]
 fn rfc7766_8_zero_length_and_oversized_messages_close() {
-    let auth = authority(&[("example.com.", ZONE)]);
+    let auth = authority(&[("example.com.", SMALL_ZONE)]);
     let mut server = Server::new(ServerConfig::default());
     let mut s = TcpSession::new(t(0), "192.0.2.7".parse().unwrap(), TcpConfig::default());
     s.handle_input(t(0), &[0, 0], &mut server, &auth);
@@ -124,7 +116,7 @@ fn rfc7766_8_zero_length_and_oversized_messages_close() {
 fn rfc7766_6_2_2_backpressure_when_responses_are_not_read() {
     // A small output buffer (one largest response): queries wait in the input buffer,
     // then input is refused; reading the output lets them through.
-    let auth = authority(&[("example.com.", ZONE)]);
+    let auth = authority(&[("example.com.", SMALL_ZONE)]);
     let mut server = Server::new(ServerConfig::default());
     let cfg = TcpConfig {
         input_capacity: 600,
@@ -156,7 +148,7 @@ fn rfc7766_6_2_2_backpressure_when_responses_are_not_read() {
 
 #[test]
 fn tcp_answers_are_not_truncated_at_512() {
-    let mut text = ZONE.to_string();
+    let mut text = SMALL_ZONE.to_string();
     for i in 0..60 {
         text.push_str(&format!("big A 192.0.2.{i}\n"));
     }
@@ -193,7 +185,7 @@ fn axfr_session(
 
 #[test]
 fn rfc5936_2_2_axfr_soa_records_soa_then_the_next_query() {
-    let mut text = ZONE.to_string();
+    let mut text = SMALL_ZONE.to_string();
     for i in 0..3000 {
         text.push_str(&format!(
             "h{i} TXT \"record number {i} of a zone larger than one message\"\n"
@@ -214,7 +206,7 @@ fn rfc5936_2_2_axfr_soa_records_soa_then_the_next_query() {
     }
     assert!(records[0].contains(" SOA "));
     assert_eq!(records.first(), records.last());
-    // The 4 records of ZONE (SOA first), the 3000 TXT, the closing SOA; none lost or
+    // The 4 records of SMALL_ZONE (SOA first), the 3000 TXT, the closing SOA; none lost or
     // repeated at message boundaries.
     assert_eq!(records.len(), 4 + 3000 + 1);
     let distinct: std::collections::BTreeSet<&String> = records.iter().collect();
@@ -225,10 +217,10 @@ fn rfc5936_2_2_axfr_soa_records_soa_then_the_next_query() {
 
 #[test]
 fn rfc5936_2_2_1_axfr_refused_outside_the_allowed_network() {
-    let (msgs, c) = axfr_session(Some(("198.51.100.0".parse().unwrap(), 24)), ZONE);
+    let (msgs, c) = axfr_session(Some(("198.51.100.0".parse().unwrap(), 24)), SMALL_ZONE);
     assert_eq!(c.transfers, 0);
     assert_eq!(summary(&msgs[0]).rcode, "REFUSED");
-    let (msgs, _) = axfr_session(None, ZONE);
+    let (msgs, _) = axfr_session(None, SMALL_ZONE);
     assert_eq!(summary(&msgs[0]).rcode, "REFUSED");
     assert_eq!(msgs.len(), 2);
 }

@@ -13,6 +13,20 @@ use unet_dns::{
     Class, Flags, Header, Message, MessageBuilder, NameBuf, Opcode, Question, RecordType,
 };
 
+/// example.com. with a referral, a wildcard, a CNAME and an MX: the base zone of the
+/// no-allocation, property and fuzz tests (fuzz/fuzz_targets/dns_server.rs reads the file too),
+/// each adding the records it needs.
+pub const EXAMPLE_ZONE: &str = include_str!("example.com.zone");
+
+/// example.com. with its SOA, NS and two addresses only: the zone of the RRL and TCP tests.
+pub const SMALL_ZONE: &str = "$ORIGIN example.com.
+$TTL 3600
+@    SOA ns1 hostmaster 1 7200 3600 1209600 600
+@    NS  ns1
+ns1  A   192.0.2.1
+www  A   192.0.2.80
+";
+
 pub fn zone(origin: &str, text: &str) -> Zone {
     let origin: NameBuf = origin.parse().unwrap();
     let mut z = Zone::new(origin, Class::IN);
