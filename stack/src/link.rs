@@ -13,7 +13,9 @@ use managed::ManagedSlice;
 use unet_arp::{AddressConflictDetection, NeighborCache, PendingQueue, Resolution};
 use unet_core::{Instant, TxBuf, WireError};
 use unet_ethernet::{EtherType, EthernetAddress};
+#[cfg(feature = "ipv4-fragmentation")]
 use unet_ipv4::fragment::Fragmenter;
+#[cfg(feature = "ipv4-fragmentation")]
 use unet_ipv4::packet::MAX_OPTIONS_LEN;
 use unet_ipv4::route::{is_broadcast_for, next_hop, Ipv4Cidr};
 
@@ -37,6 +39,7 @@ pub(crate) enum Step {
 
 /// A datagram being sent in fragments, one per `poll_transmit`. The datagram stays at the
 /// start of the fragmentation buffer; each fragment is cut from it when sent.
+#[cfg(feature = "ipv4-fragmentation")]
 #[derive(Debug, Clone)]
 struct Fragmenting {
     mac: EthernetAddress,
@@ -72,6 +75,7 @@ pub(crate) struct Link<'a> {
     /// Next hops resolved with packets to flush.
     pub flushing: Deque<(Ipv4Addr, EthernetAddress), FLUSH_QUEUE_LEN>,
     frag_buf: ManagedSlice<'a, u8>,
+    #[cfg(feature = "ipv4-fragmentation")]
     fragmenting: Option<Fragmenting>,
     /// IPv4 Identification: a counter, as RFC 6864 §4.1 allows for fragmentable datagrams.
     ident: u16,
@@ -104,6 +108,7 @@ impl<'a> Link<'a> {
             ready: false,
             flushing: Deque::new(),
             frag_buf,
+            #[cfg(feature = "ipv4-fragmentation")]
             fragmenting: None,
             ident,
             arp_idle_at: None,
@@ -253,8 +258,29 @@ impl<'a> Link<'a> {
         }
     }
 
+    /// Built without fragmentation: a datagram larger than the MTU is dropped (counted in
+    /// `tx_too_big`).
+    #[cfg(not(feature = "ipv4-fragmentation"))]
+    fn start_fragments(
+        &mut self,
+        _buf: &mut [u8],
+        _mac: EthernetAddress,
+        _total: usize,
+        c: &mut Counters,
+    ) -> Step {
+        bump(&mut c.tx_too_big);
+        Step::Progress
+    }
+
+    /// Built without fragmentation: never a datagram in progress.
+    #[cfg(not(feature = "ipv4-fragmentation"))]
+    pub(crate) fn next_fragment(&mut self, _buf: &mut [u8], _c: &mut Counters) -> Step {
+        Step::Idle
+    }
+
     /// Starts fragmenting the datagram of `total` bytes at the start of the fragmentation
     /// buffer, and writes its first fragment.
+    #[cfg(feature = "ipv4-fragmentation")]
     fn start_fragments(
         &mut self,
         buf: &mut [u8],
@@ -282,6 +308,7 @@ impl<'a> Link<'a> {
 
     /// The next fragment of the datagram in progress (RFC 791 §3.2): the first carries
     /// every option, the others only the copied ones.
+    #[cfg(feature = "ipv4-fragmentation")]
     pub(crate) fn next_fragment(&mut self, buf: &mut [u8], c: &mut Counters) -> Step {
         let Some(f) = self.fragmenting.as_mut() else {
             return Step::Idle;
