@@ -6,9 +6,13 @@
 //! allocated part; the [`Assembler`] remembers *which* of those bytes are present, as up to
 //! `N` disjoint ranges of offsets counted from RCV.NXT (the *front*).
 //!
+//! Offsets are kept in 32 bits: out-of-order data ending more than 4 GiB past the front is
+//! refused like a segment needing one range too many (a TCP window is at most 1 GiB,
+//! RFC 7323 §2.3, so a connection never offers such data).
+//!
 //! **Capacity:** `N` ranges (the const parameter, default [`DEFAULT_RANGES`] = 4: one per
 //! SACK block a segment with Timestamps can carry, RFC 2018 §3, plus one). A range costs
-//! 24 bytes on a 64-bit target. Data that joins, overlaps or extends a known range, or that
+//! 12 bytes (on every target). Data that joins, overlaps or extends a known range, or that
 //! starts at the front, never needs a new range and is always accepted. A segment that
 //! would need an `N + 1`-th range is **refused**: [`add`](Assembler::add) returns
 //! [`TooManyHoles`], the refusal is counted ([`refused`](Assembler::refused)), and the
@@ -66,11 +70,19 @@ impl fmt::Display for TooManyHoles {
     }
 }
 
+/// A range held, in 32 bits (module docs).
 #[derive(Debug, Clone, Copy, Default)]
 struct Slot {
-    range: Range,
+    start: u32,
+    end: u32,
     /// When the range last took data (larger is more recent; unique).
-    touched: u64,
+    touched: u32,
+}
+
+impl Slot {
+    const fn range(&self) -> Range {
+        Range { start: self.start as usize, end: self.end as usize }
+    }
 }
 
 /// Which out-of-order bytes are present, in at most `N` ranges (module docs).
@@ -78,12 +90,15 @@ struct Slot {
 pub struct Assembler<const N: usize = DEFAULT_RANGES> {
     /// `slots[..len]` sorted by start, disjoint and not adjacent, every start > 0.
     slots: [Slot; N],
-    len: usize,
-    clock: u64,
-    /// The range holding the most recent segment, while it is out of order.
-    last: Option<usize>,
-    refused: u64,
+    len: u16,
+    /// The range holding the most recent segment, while it is out of order (`NONE`: none).
+    last: u16,
+    clock: u32,
+    refused: u32,
 }
+
+/// `last` when no range holds the most recent segment.
+const NONE: u16 = u16::MAX;
 
 impl<const N: usize> Default for Assembler<N> {
     fn default() -> Self {
@@ -93,12 +108,18 @@ impl<const N: usize> Default for Assembler<N> {
 
 impl<const N: usize> Assembler<N> {
     /// An empty assembler: nothing out of order.
+    /// `len` and `last` fit 16 bits (checked when `new` is instantiated).
+    const N_FITS: () = assert!(N < NONE as usize, "Assembler: N must be below 65535");
+
+    /// An empty assembler: nothing out of order.
+    #[allow(clippy::let_unit_value)]
     pub const fn new() -> Assembler<N> {
+        let () = Self::N_FITS;
         Assembler {
-            slots: [Slot { range: Range { start: 0, end: 0 }, touched: 0 }; N],
+            slots: [Slot { start: 0, end: 0, touched: 0 }; N],
             len: 0,
+            last: NONE,
             clock: 0,
-            last: None,
             refused: 0,
         }
     }
@@ -110,7 +131,7 @@ impl<const N: usize> Assembler<N> {
 
     /// Ranges held now.
     pub const fn len(&self) -> usize {
-        self.len
+        self.len as usize
     }
 
     /// True when no out-of-order data is held.
@@ -120,13 +141,18 @@ impl<const N: usize> Assembler<N> {
 
     /// Segments refused so far for lack of a range ([`TooManyHoles`]).
     pub const fn refused(&self) -> u64 {
-        self.refused
+        self.refused as u64
     }
 
     /// Forgets every range (the refusal count is kept).
     pub fn clear(&mut self) {
         self.len = 0;
-        self.last = None;
+        self.last = NONE;
+    }
+
+    /// The ranges in use.
+    fn held(&self) -> &[Slot] {
+        &self.slots[..self.len()]
     }
 
     /// Records that bytes `offset..offset + len` (from the front) are present. Returns how
@@ -140,14 +166,13 @@ impl<const N: usize> Assembler<N> {
         }
         let end = offset.saturating_add(len);
         // Ranges that overlap or touch the new data form one block: [first, past).
-        let first = self.slots[..self.len].iter().position(|s| s.range.end >= offset);
-        let first = first.unwrap_or(self.len);
-        let past =
-            first + self.slots[first..self.len].iter().take_while(|s| s.range.start <= end).count();
+        let held = self.held();
+        let first = held.iter().position(|s| s.end as usize >= offset).unwrap_or(held.len());
+        let past = first + held[first..].iter().take_while(|s| s.start as usize <= end).count();
         let merged = if first < past {
             Range {
-                start: offset.min(self.slots[first].range.start),
-                end: end.max(self.slots[past - 1].range.end),
+                start: offset.min(held[first].range().start),
+                end: end.max(held[past - 1].range().end),
             }
         } else {
             Range { start: offset, end }
@@ -155,58 +180,87 @@ impl<const N: usize> Assembler<N> {
         if merged.start == 0 {
             // In order now: deliver, and count the rest from the new front.
             self.remove(first, past);
-            for slot in &mut self.slots[..self.len] {
-                slot.range.start -= merged.end;
-                slot.range.end -= merged.end;
+            // Every range left starts beyond `merged.end`, so fits 32 bits.
+            let shift = merged.end as u32;
+            let len = self.len();
+            for slot in &mut self.slots[..len] {
+                slot.start -= shift;
+                slot.end -= shift;
             }
-            self.last = None;
+            self.last = NONE;
             return Ok(merged.end);
         }
-        if first == past && self.len == N {
+        let (Ok(start), Ok(end)) = (u32::try_from(merged.start), u32::try_from(merged.end)) else {
+            // Beyond 4 GiB from the front (module docs).
+            self.refused = self.refused.saturating_add(1);
+            return Err(TooManyHoles);
+        };
+        if first == past && self.len() == N {
             self.refused = self.refused.saturating_add(1);
             return Err(TooManyHoles);
         }
-        self.clock += 1;
-        let slot = Slot { range: merged, touched: self.clock };
+        let slot = Slot { start, end, touched: self.tick() };
         if first < past {
             self.remove(first + 1, past);
             self.slots[first] = slot;
         } else {
-            self.slots.copy_within(first..self.len, first + 1);
+            let len = self.len();
+            self.slots.copy_within(first..len, first + 1);
             self.slots[first] = slot;
             self.len += 1;
         }
-        self.last = Some(first);
+        self.last = first as u16;
         Ok(0)
+    }
+
+    /// The next `touched` value. When the 32-bit clock runs out, the ranges are renumbered
+    /// 1..=len in the same order, so recency survives the wrap.
+    fn tick(&mut self) -> u32 {
+        // Below u32::MAX, which `iter_by_recency` starts under.
+        if self.clock >= u32::MAX - 1 {
+            let len = self.len();
+            let mut ranks = [0u32; N];
+            for (i, rank) in ranks.iter_mut().enumerate().take(len) {
+                let t = self.slots[i].touched;
+                *rank = self.slots[..len].iter().filter(|s| s.touched <= t).count() as u32;
+            }
+            for (slot, rank) in self.slots[..len].iter_mut().zip(ranks) {
+                slot.touched = rank;
+            }
+            self.clock = len as u32;
+        }
+        self.clock += 1;
+        self.clock
     }
 
     /// Removes `slots[from..to]`.
     fn remove(&mut self, from: usize, to: usize) {
-        self.slots.copy_within(to..self.len, from);
-        self.len -= to - from;
+        let len = self.len();
+        self.slots.copy_within(to..len, from);
+        self.len -= (to - from) as u16;
     }
 
     /// The out-of-order ranges in sequence order (offsets from the front).
     pub fn iter(&self) -> impl Iterator<Item = Range> + '_ {
-        self.slots[..self.len].iter().map(|s| s.range)
+        self.held().iter().map(Slot::range)
     }
 
     /// The range that holds the most recently added segment, while that segment is still
     /// out of order: RFC 2018 §4's first SACK block ("the block containing the most
     /// recently received segment"). `None` once it was delivered in order.
     pub fn last_touched(&self) -> Option<Range> {
-        self.last.map(|i| self.slots[i].range)
+        self.held().get(usize::from(self.last)).map(Slot::range)
     }
 
     /// The ranges, most recently extended first: RFC 2018 §4's order for the SACK blocks
     /// after the first ("the most recently reported SACK blocks").
     pub fn iter_by_recency(&self) -> impl Iterator<Item = Range> + '_ {
-        let slots = &self.slots[..self.len];
-        let mut below = u64::MAX;
+        let slots = self.held();
+        let mut below = u32::MAX;
         core::iter::from_fn(move || {
             let next = slots.iter().filter(|s| s.touched < below).max_by_key(|s| s.touched)?;
             below = next.touched;
-            Some(next.range)
+            Some(next.range())
         })
     }
 

@@ -69,9 +69,33 @@ fn zero_ranges_still_take_in_order_data() {
 #[test]
 fn huge_offsets_saturate_instead_of_overflowing() {
     let mut asm: Assembler = Assembler::new();
-    assert_eq!(asm.add(usize::MAX - 1, 10), Ok(0));
-    assert_eq!(ranges(&asm), [(usize::MAX - 1, usize::MAX)]);
+    let top = u32::MAX as usize;
+    assert_eq!(asm.add(top - 1, 1), Ok(0));
+    assert_eq!(ranges(&asm), [(top - 1, top)]);
+    if usize::BITS > 32 {
+        // Ranges are kept in 32 bits: data ending beyond 4 GiB is refused and counted.
+        assert_eq!(asm.add(usize::MAX - 1, 10), Err(TooManyHoles));
+        assert_eq!(asm.add(top + 1, 1), Err(TooManyHoles));
+        assert_eq!(asm.refused(), 2);
+    }
+    // In-order data of any length is delivered whole.
     assert_eq!(asm.add(0, usize::MAX), Ok(usize::MAX));
+    assert!(asm.is_empty());
+}
+
+/// The 32-bit recency clock wraps by renumbering: RFC 2018 §4's order survives it.
+#[test]
+fn rfc2018_4_recency_order_survives_the_clock_wrap() {
+    let mut asm: Assembler = Assembler::new();
+    asm.clock = u32::MAX - 3;
+    for start in [10, 20, 30, 40] {
+        assert_eq!(asm.add(start, 1), Ok(0));
+    }
+    assert_eq!(asm.add(20, 2), Ok(0));
+    assert_eq!(asm.add(10, 2), Ok(0));
+    let order: Vec<usize> = asm.iter_by_recency().map(|r| r.start).collect();
+    assert_eq!(order, [10, 20, 40, 30]);
+    assert!(asm.clock < 16, "renumbered: {}", asm.clock);
 }
 
 /// RFC 2018 §4: "The first SACK block … MUST specify the contiguous block of data containing
