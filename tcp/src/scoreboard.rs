@@ -99,7 +99,7 @@ pub struct NextSeg {
 pub struct Scoreboard<const N: usize = DEFAULT_SCOREBOARD_RANGES> {
     /// Sorted, disjoint, non-adjacent, all within (SND.UNA, SND.UNA + 2^31).
     ranges: [SackBlock; N],
-    len: usize,
+    len: u16,
     /// HighACK: SND.UNA as of the last update.
     high_ack: SeqNumber,
     /// One past HighRxt; never below HighACK.
@@ -107,12 +107,18 @@ pub struct Scoreboard<const N: usize = DEFAULT_SCOREBOARD_RANGES> {
     rescue_rxt: Option<SeqNumber>,
     recovery_point: Option<SeqNumber>,
     in_recovery: bool,
-    dropped: u64,
+    /// Saturating (a counter of what a full scoreboard forgot).
+    dropped: u32,
 }
 
 impl<const N: usize> Scoreboard<N> {
+    /// `len` fits 16 bits (checked when `new` is instantiated).
+    const N_FITS: () = assert!(N <= u16::MAX as usize, "Scoreboard: N must be at most 65535");
+
     /// An empty scoreboard with SND.UNA = `snd_una`.
+    #[allow(clippy::let_unit_value)]
     pub const fn new(snd_una: SeqNumber) -> Scoreboard<N> {
+        let () = Self::N_FITS;
         Scoreboard {
             ranges: [SackBlock { left: SeqNumber(0), right: SeqNumber(0) }; N],
             len: 0,
@@ -132,12 +138,17 @@ impl<const N: usize> Scoreboard<N> {
 
     /// The SACKed ranges, in sequence order.
     pub fn ranges(&self) -> &[SackBlock] {
-        &self.ranges[..self.len]
+        &self.ranges[..self.len()]
     }
 
     /// Ranges forgotten because the scoreboard was full.
     pub const fn dropped_ranges(&self) -> u64 {
-        self.dropped
+        self.dropped as u64
+    }
+
+    /// Ranges held now.
+    const fn len(&self) -> usize {
+        self.len as usize
     }
 
     /// HighACK (SND.UNA as last seen).
@@ -251,7 +262,7 @@ impl<const N: usize> Scoreboard<N> {
     fn advance(&mut self, una: SeqNumber) {
         let shift = una.0.wrapping_sub(self.high_ack.0);
         let mut kept = 0;
-        for i in 0..self.len {
+        for i in 0..self.len() {
             let r = self.ranges[i];
             let (l, rt) = (self.off(r.left), self.off(r.right));
             if rt <= shift {
@@ -261,7 +272,7 @@ impl<const N: usize> Scoreboard<N> {
                 SackBlock { left: if l < shift { una } else { r.left }, right: r.right };
             kept += 1;
         }
-        self.len = kept;
+        self.len = kept as u16;
         if self.off(self.high_rxt) < shift {
             self.high_rxt = una;
         }
@@ -272,11 +283,11 @@ impl<const N: usize> Scoreboard<N> {
     fn insert(&mut self, mut l: u32, mut r: u32) {
         // Ranges wholly below (ending before l) stay; those touching l..r merge into it.
         let mut first = 0;
-        while first < self.len && self.off(self.ranges[first].right) < l {
+        while first < self.len() && self.off(self.ranges[first].right) < l {
             first += 1;
         }
         let mut last = first;
-        while last < self.len && self.off(self.ranges[last].left) <= r {
+        while last < self.len() && self.off(self.ranges[last].left) <= r {
             l = l.min(self.off(self.ranges[last].left));
             r = r.max(self.off(self.ranges[last].right));
             last += 1;
@@ -285,15 +296,16 @@ impl<const N: usize> Scoreboard<N> {
         let block = SackBlock { left: self.high_ack + l, right: self.high_ack + r };
         if merged > 0 {
             self.ranges[first] = block;
-            self.ranges.copy_within(last..self.len, first + 1);
-            self.len -= merged - 1;
+            let len = self.len();
+            self.ranges.copy_within(last..len, first + 1);
+            self.len -= (merged - 1) as u16;
             return;
         }
         if N == 0 {
             self.dropped = self.dropped.saturating_add(1);
             return;
         }
-        if self.len == N {
+        if self.len() == N {
             // Full: forget the highest range, or the new block if it is the highest.
             self.dropped = self.dropped.saturating_add(1);
             if first == N {
@@ -301,7 +313,8 @@ impl<const N: usize> Scoreboard<N> {
             }
             self.len -= 1;
         }
-        self.ranges.copy_within(first..self.len, first + 1);
+        let len = self.len();
+        self.ranges.copy_within(first..len, first + 1);
         self.ranges[first] = block;
         self.len += 1;
     }
