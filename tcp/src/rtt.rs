@@ -250,14 +250,9 @@ impl RttEstimator {
             Some(srtt) => {
                 // §2.3: RTTVAR <- (1 - beta') RTTVAR + beta' |SRTT - R'| first (it uses
                 // the old SRTT), then SRTT <- (1 - alpha') SRTT + alpha' R', with
-                // beta' = 1/(4n), alpha' = 1/(8n). Computed in u128 so nothing overflows.
-                let delta = u128::from(srtt.abs_diff(r));
-                let bd = u128::from(BETA_INV) * u128::from(n);
-                let rttvar = (u128::from(self.rttvar) * (bd - 1) + delta) / bd;
-                let ad = u128::from(ALPHA_INV) * u128::from(n);
-                let srtt = (u128::from(srtt) * (ad - 1) + u128::from(r)) / ad;
-                self.rttvar = u64::try_from(rttvar).unwrap_or(u64::MAX);
-                self.srtt = Some(u64::try_from(srtt).unwrap_or(u64::MAX));
+                // beta' = 1/(4n), alpha' = 1/(8n).
+                self.rttvar = ewma(self.rttvar, srtt.abs_diff(r), BETA_INV.checked_mul(n));
+                self.srtt = Some(ewma(srtt, r, ALPHA_INV.checked_mul(n)));
             }
         }
         self.recompute();
@@ -297,6 +292,18 @@ impl RttEstimator {
         let var = self.rttvar.saturating_mul(K).max(self.config.clock_granularity.as_micros());
         let rto = Duration::from_micros(srtt.saturating_add(var));
         self.base_rto = clamp(rto, self.config.min_rto, self.config.max_rto);
+    }
+}
+
+/// ⌊(x·(d − 1) + sample) / d⌋, the average that moves x by 1/d of the way to `sample`,
+/// exactly and in u64 (no u128 division, a large routine on a 32-bit MCU):
+/// it equals x + ⌊(sample − x) / d⌋. `d` is `None` when it exceeds u64 (then the
+/// quotient of a difference below 2^64 is 0 upwards and −1 downwards).
+fn ewma(x: u64, sample: u64, d: Option<u64>) -> u64 {
+    if sample >= x {
+        x + d.map_or(0, |d| (sample - x) / d)
+    } else {
+        x - d.map_or(1, |d| (x - sample).div_ceil(d))
     }
 }
 

@@ -251,3 +251,20 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    /// The u64 form of RFC 6298 §2.3's averages equals the plain u128 formula.
+    #[test]
+    fn rfc6298_2_3_ewma_matches_the_u128_formula(x: u64, sample: u64, k in 1u64..=8, n: u32) {
+        let d = u128::from(k) * u128::from(n.max(1));
+        let exact = (u128::from(x) * (d - 1) + u128::from(sample)) / d;
+        prop_assert_eq!(u128::from(ewma(x, sample, Some(k * u64::from(n.max(1))))), exact);
+    }
+
+    /// A divisor beyond u64 (absurd sample counts): the step is below one, rounded down.
+    #[test]
+    fn rfc6298_2_3_ewma_with_a_divisor_beyond_u64(x: u64, sample: u64) {
+        let expected = if sample >= x { x } else { x - 1 };
+        prop_assert_eq!(ewma(x, sample, None), expected);
+    }
+}
