@@ -119,9 +119,9 @@ impl<A: IpAddress> Connection<'_, A> {
         // RFC 6298 §5.2/§5.3: stop the timer when everything is acknowledged, restart it
         // otherwise.
         if self.snd_una == self.snd_max {
-            self.timers.rtx = None;
+            self.timers.rtx.set(None);
         } else {
-            self.timers.rtx = Some(now + self.rtt.rto());
+            self.timers.rtx.set(Some(now + self.rtt.rto()));
         }
         self.timers.start_progress(now);
         self.probe_due = false;

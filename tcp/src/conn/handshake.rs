@@ -67,7 +67,7 @@ impl<A: IpAddress> Connection<'_, A> {
         self.state = State::SynReceived;
         // (Re)send our SYN, now with ACK: from ISS (RFC 9293 §3.10.7.3, simultaneous open).
         self.snd_nxt = self.iss;
-        self.timers.rtx = None;
+        self.timers.rtx.set(None);
     }
 
     /// The handshake is complete.
@@ -135,7 +135,7 @@ impl<A: IpAddress> Connection<'_, A> {
         self.max_snd_wnd = self.snd_wnd;
         self.snd_wl1 = repr.seq_number;
         self.snd_wl2 = repr.ack_number;
-        self.timers.rtx = None;
+        self.timers.rtx.set(None);
         self.timers.start_progress(now);
         self.established(now);
         self.ack.now = true;

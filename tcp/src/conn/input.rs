@@ -76,7 +76,7 @@ impl<A: IpAddress> Connection<'_, A> {
                 // The peer's FIN again: our ACK was lost. Acknowledge it and restart the
                 // 2*MSL timer (RFC 9293 §3.10.7.4, eighth, TIME-WAIT).
                 self.ack.now = true;
-                self.timers.time_wait = Some(now + self.config.time_wait);
+                self.timers.time_wait.set(Some(now + self.config.time_wait));
                 return Err(Error::Unacceptable);
             }
             if rcv_wnd == 0 && seq == self.rcv_nxt && !flags.contains(TcpFlags::SYN) {

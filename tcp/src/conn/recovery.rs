@@ -46,7 +46,7 @@ impl<'a, A: IpAddress> Connection<'a, A> {
                 self.rexmit = Some(self.snd_una);
             }
             if first {
-                self.timers.rtx = Some(now + self.rtt.rto());
+                self.timers.rtx.set(Some(now + self.rtt.rto()));
             }
         }
     }

@@ -29,7 +29,7 @@ impl<A: IpAddress> Connection<'_, A> {
             if fin {
                 self.ack.now = true;
                 if self.state == State::TimeWait {
-                    self.timers.time_wait = Some(now + self.config.time_wait);
+                    self.timers.time_wait.set(Some(now + self.config.time_wait));
                 }
             }
             return;
@@ -134,7 +134,7 @@ impl<A: IpAddress> Connection<'_, A> {
         // The ACK owed now (for the FIN) still goes out; no delayed ACK waits any more.
         self.ack.deadline = None;
         self.ack.segments = 0;
-        self.timers.time_wait = Some(now + self.config.time_wait);
+        self.timers.time_wait.set(Some(now + self.config.time_wait));
     }
 
     /// RFC 9293 §3.8.5 / RFC 6093: the urgent pointer points to the byte after the urgent

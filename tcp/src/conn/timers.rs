@@ -20,20 +20,37 @@ const MIN_OVERRIDE: Duration = Duration::from_millis(100);
 const MAX_OVERRIDE: Duration = Duration::from_secs(1);
 
 /// Deadlines; `None` when the timer is not running.
+/// An optional deadline in 8 bytes instead of 16: [`Instant::MAX`] stands for none (a
+/// deadline saturated there would never come anyway).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Deadline(Instant);
+
+impl Deadline {
+    pub(super) const NONE: Deadline = Deadline(Instant::MAX);
+
+    pub(super) fn get(self) -> Option<Instant> {
+        (self.0 != Instant::MAX).then_some(self.0)
+    }
+
+    pub(super) fn set(&mut self, at: Option<Instant>) {
+        self.0 = at.unwrap_or(Instant::MAX);
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) struct Timers {
     /// Retransmission timer (RFC 6298 §5), also for SYN and FIN.
-    pub rtx: Option<Instant>,
+    pub rtx: Deadline,
     /// Persist timer: a zero-window probe is due (RFC 9293 §3.8.6.1).
-    pub persist: Option<Instant>,
+    pub persist: Deadline,
     /// Probes sent since the window closed: the persist interval doubles with each.
     pub persist_backoff: u32,
     /// Keep-alive: the next probe (RFC 1122 §4.2.3.6).
-    pub keepalive: Option<Instant>,
+    pub keepalive: Deadline,
     /// Keep-alive probes sent without an answer.
     pub keepalive_probes: u8,
     /// TIME-WAIT ends.
-    pub time_wait: Option<Instant>,
+    pub time_wait: Deadline,
     /// Since when the connection has waited for forward progress (the user timeout runs
     /// from here while something is unacknowledged).
     pub progress: Instant,
@@ -44,12 +61,12 @@ pub(super) struct Timers {
 impl Timers {
     pub(super) fn new(now: Instant) -> Timers {
         Timers {
-            rtx: None,
-            persist: None,
+            rtx: Deadline::NONE,
+            persist: Deadline::NONE,
             persist_backoff: 0,
-            keepalive: None,
+            keepalive: Deadline::NONE,
             keepalive_probes: 0,
-            time_wait: None,
+            time_wait: Deadline::NONE,
             progress: now,
             syn_retries: 0,
         }
@@ -63,16 +80,16 @@ impl Timers {
     /// Something arrived from the peer: keep-alive starts over.
     pub(super) fn touch_receive(&mut self, now: Instant, config: &Settings) {
         self.keepalive_probes = 0;
-        self.keepalive = config.keep_alive().map(|k| now + k.idle);
+        self.keepalive.set(config.keep_alive().map(|k| now + k.idle));
     }
 
     /// Arms the persist timer if it is not running: RTO, doubled per probe already sent.
     pub(super) fn arm_persist(&mut self, now: Instant, rto: Duration) {
-        if self.persist.is_none() {
+        if self.persist.get().is_none() {
             let factor = 1u64.checked_shl(self.persist_backoff).unwrap_or(u64::MAX);
             let interval = rto.saturating_mul(factor);
             let interval = if interval > MAX_PERSIST { MAX_PERSIST } else { interval };
-            self.persist = Some(now + interval);
+            self.persist.set(Some(now + interval));
         }
     }
 
@@ -81,24 +98,24 @@ impl Timers {
     /// to combine this timer with a timer used to probe zero windows"): RTO within those
     /// bounds, without backoff (each expiry sends data the peer accepts).
     pub(super) fn arm_override(&mut self, now: Instant, rto: Duration) {
-        if self.persist.is_none() {
+        if self.persist.get().is_none() {
             let interval = rto.clamp(MIN_OVERRIDE, MAX_OVERRIDE);
-            self.persist = Some(now + interval);
+            self.persist.set(Some(now + interval));
         }
     }
 
     /// The window opened: probing stops and its backoff is forgotten.
     pub(super) fn stop_persist(&mut self) {
-        self.persist = None;
+        self.persist.set(None);
         self.persist_backoff = 0;
     }
 
     /// Stops every timer (TIME-WAIT and CLOSED).
     pub(super) fn stop_all(&mut self) {
-        self.rtx = None;
-        self.persist = None;
-        self.keepalive = None;
-        self.time_wait = None;
+        self.rtx.set(None);
+        self.persist.set(None);
+        self.keepalive.set(None);
+        self.time_wait.set(None);
     }
 }
 
@@ -112,18 +129,21 @@ impl<A: IpAddress> Connection<'_, A> {
         let t = &self.timers;
         match self.state {
             State::Closed => return None,
-            State::TimeWait => return t.time_wait,
+            State::TimeWait => return t.time_wait.get(),
             _ => {}
         }
         let user = self.awaiting_ack().then(|| t.progress + self.config.user_timeout);
         let ack = if self.ack.now { None } else { self.ack.deadline };
-        [t.rtx, t.persist, t.keepalive, t.time_wait, user, ack].into_iter().flatten().min()
+        [t.rtx.get(), t.persist.get(), t.keepalive.get(), t.time_wait.get(), user, ack]
+            .into_iter()
+            .flatten()
+            .min()
     }
 
     /// Fires the timers that expired by `now`. What they call for (retransmissions,
     /// probes, a RST, events) comes out of `poll_transmit` and `poll_event`.
     pub fn handle_timeout(&mut self, now: Instant) {
-        if self.timers.time_wait.is_some_and(|t| t <= now) {
+        if self.timers.time_wait.get().is_some_and(|t| t <= now) {
             self.terminate(Pending::empty());
             return;
         }
@@ -136,21 +156,21 @@ impl<A: IpAddress> Connection<'_, A> {
             self.abort_with(now, Pending::TIMED_OUT);
             return;
         }
-        if self.timers.rtx.is_some_and(|t| t <= now) {
+        if self.timers.rtx.get().is_some_and(|t| t <= now) {
             self.retransmission_timeout(now);
             if self.state == State::Closed {
                 return;
             }
         }
-        if self.timers.persist.is_some_and(|t| t <= now) {
-            self.timers.persist = None;
+        if self.timers.persist.get().is_some_and(|t| t <= now) {
+            self.timers.persist.set(None);
             self.timers.persist_backoff = self.timers.persist_backoff.saturating_add(1);
             self.probe_due = true;
         }
         if self.ack.deadline.is_some_and(|t| t <= now) {
             self.ack.now = true;
         }
-        if let (Some(t), Some(k)) = (self.timers.keepalive, self.config.keep_alive()) {
+        if let (Some(t), Some(k)) = (self.timers.keepalive.get(), self.config.keep_alive()) {
             if t <= now && self.state.is_synchronized() {
                 if self.timers.keepalive_probes >= k.count {
                     self.counters.keepalive_timeouts =
@@ -159,7 +179,7 @@ impl<A: IpAddress> Connection<'_, A> {
                     return;
                 }
                 self.timers.keepalive_probes += 1;
-                self.timers.keepalive = Some(now + k.interval);
+                self.timers.keepalive.set(Some(now + k.interval));
                 self.keepalive_due = true;
             }
         }
@@ -182,13 +202,13 @@ impl<A: IpAddress> Connection<'_, A> {
             self.timers.syn_retries += 1;
             self.rtt.on_syn_timeout();
             self.snd_nxt = self.iss;
-            self.timers.rtx = None;
+            self.timers.rtx.set(None);
             self.counters.timeouts = self.counters.timeouts.wrapping_add(1);
             return;
         }
         self.counters.timeouts = self.counters.timeouts.wrapping_add(1);
         self.rtt.on_timeout();
-        self.timers.rtx = None;
+        self.timers.rtx.set(None);
         if self.snd_wnd == 0 {
             // The peer shut its window while data was in flight: the retransmission is a
             // window probe, not a sign of congestion (RFC 9293 §3.8.6.1).
@@ -206,8 +226,8 @@ impl<A: IpAddress> Connection<'_, A> {
     pub(super) fn sent(&mut self, now: Instant, end: SeqNumber, retransmission: bool) {
         self.rtt.on_transmit(now, end, retransmission);
         self.last_send = now;
-        if self.timers.rtx.is_none() {
-            self.timers.rtx = Some(now + self.rtt.rto());
+        if self.timers.rtx.get().is_none() {
+            self.timers.rtx.set(Some(now + self.rtt.rto()));
         }
     }
 }
