@@ -120,7 +120,7 @@ impl<A: IpAddress> Listener<'_, A> {
             self.counters.syns_queued += 1;
             return Outcome::Reply(self.syn_ack(&entry));
         }
-        if !self.config.syn_cookies {
+        if !self.cookies_on() {
             self.counters.syn_queue_full += 1;
             return Outcome::Dropped(DropReason::SynQueueFull);
         }
@@ -209,6 +209,12 @@ impl<A: IpAddress> Listener<'_, A> {
         CookieTuple { local, local_port: self.port, remote, remote_port }
     }
 
+    /// SYN cookies are configured on and built in (the `syn-cookies` cargo feature:
+    /// without it this is a constant `false` and the cookie code is left out).
+    fn cookies_on(&self) -> bool {
+        cfg!(feature = "syn-cookies") && self.config.syn_cookies
+    }
+
     /// An ACK with no half-open entry: the end of a cookie handshake? `None` if it is not
     /// (the caller answers with a RST).
     fn cookie_ack(
@@ -220,7 +226,7 @@ impl<A: IpAddress> Listener<'_, A> {
     ) -> Option<Outcome<A>> {
         let recent = COUNTER_PERIOD.saturating_mul(u64::from(MAX_AGE) + 1);
         let sent = self.last_cookie?;
-        if !self.config.syn_cookies || now.saturating_duration_since(sent) > recent {
+        if !self.cookies_on() || now.saturating_duration_since(sent) > recent {
             return None;
         }
         let tuple = self.tuple(local, remote, repr.src_port);

@@ -81,6 +81,8 @@ pub struct ListenerConfig {
     /// Echo Timestamps when the peer sends them (RFC 7323 §3.2). Default on.
     pub timestamps: bool,
     /// Answer SYNs with cookies when the SYN queue is full (RFC 4987 §3.6). Default on.
+    /// Without the `syn-cookies` cargo feature it is ignored: a SYN finding the queue full
+    /// is dropped and counted (`syn_queue_full`).
     pub syn_cookies: bool,
     /// First SYN-ACK retransmission timeout, doubled on each retransmission (RFC 6298
     /// §2.1, §5.5). Default 1 s.

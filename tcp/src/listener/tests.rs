@@ -12,6 +12,7 @@ use super::*;
 use crate::flags::TcpFlags;
 use crate::option::Timestamps;
 use crate::options::{OptionSet, TcpOptions};
+#[cfg(feature = "syn-cookies")]
 use crate::syncookie::MSS_TABLE;
 
 pub(super) const PORT: u16 = 80;
@@ -311,6 +312,7 @@ fn rfc5927_4_1_hard_icmp_error_drops_the_entry_only_with_the_right_sequence_numb
 }
 
 #[test]
+#[cfg(feature = "syn-cookies")]
 fn rfc4987_3_6_full_syn_queue_answers_with_cookies_and_timestamps_keep_wscale_and_sack() {
     let (mut q, mut b) = ([None; 1], [None; 4]);
     let mut l = listener(&mut q, &mut b, ListenerConfig::default());
@@ -340,6 +342,7 @@ fn rfc4987_3_6_full_syn_queue_answers_with_cookies_and_timestamps_keep_wscale_an
 }
 
 #[test]
+#[cfg(feature = "syn-cookies")]
 fn rfc4987_3_6_cookie_without_timestamps_offers_no_wscale_nor_sack() {
     let (mut q, mut b) = ([None; 0], [None; 4]);
     let mut l = listener(&mut q, &mut b, ListenerConfig::default());
@@ -367,6 +370,7 @@ fn rfc4987_3_6_cookie_without_timestamps_offers_no_wscale_nor_sack() {
 }
 
 #[test]
+#[cfg(feature = "syn-cookies")]
 fn rfc4987_3_6_forged_or_stale_cookie_acks_get_a_rst() {
     let (mut q, mut b) = ([None; 0], [None; 4]);
     let mut l = listener(&mut q, &mut b, ListenerConfig::default());
@@ -398,6 +402,7 @@ fn cookies_disabled_full_syn_queue_drops_the_syn() {
 }
 
 #[test]
+#[cfg(feature = "syn-cookies")]
 fn full_backlog_drops_the_final_ack_and_the_retransmitted_ack_gets_in_after_accept() {
     let (mut q, mut b) = ([None; 4], [None; 1]);
     let mut l = listener(&mut q, &mut b, ListenerConfig::default());
@@ -458,6 +463,7 @@ fn rsts_to_invalid_segments_are_rate_limited() {
 /// rest are answered with cookies and cost no state (the tables never hold more than
 /// their slots); a real client still gets in, with its options.
 #[test]
+#[cfg(feature = "syn-cookies")]
 fn rfc4987_syn_flood_fills_the_queue_then_cookies_let_a_real_client_in() {
     let (mut q, mut b) = ([None; 16], [None; 4]);
     let mut l = listener(&mut q, &mut b, ListenerConfig::default());
