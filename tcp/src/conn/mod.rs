@@ -64,7 +64,7 @@ use crate::scoreboard::{NextSeg, Scoreboard};
 use crate::seq::SeqNumber;
 use event::Pending;
 use settings::Settings;
-use timers::Timers;
+use timers::{Deadline, Timers};
 
 /// An IP address and a TCP port.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -219,7 +219,7 @@ struct AckPending {
     /// Full-sized segments received and not yet acknowledged.
     segments: u8,
     /// When a delayed ACK is due.
-    deadline: Option<Instant>,
+    deadline: Deadline,
     /// RCV.NXT each time an ACK became due, oldest first (`len` of them): those below the
     /// current RCV.NXT are sent as ACKs of their own, before the ACK of RCV.NXT.
     points: [SeqNumber; OWED_ACKS],

@@ -298,7 +298,7 @@ impl<'a, A: IpAddress> Connection<'a, A> {
             return Some(self.addressed(repr));
         }
         // (Window updates after reads set `ack.now`: see `recv`.)
-        let delayed_due = self.ack.deadline.is_some_and(|d| d <= now);
+        let delayed_due = self.ack.deadline.get().is_some_and(|d| d <= now);
         if !(self.ack.now || delayed_due) {
             return None;
         }
@@ -374,7 +374,7 @@ impl<'a, A: IpAddress> Connection<'a, A> {
         self.dsack = None;
         self.ack.now = false;
         self.ack.segments = 0;
-        self.ack.deadline = None;
+        self.ack.deadline.set(None);
         self.ack.len = 0;
         self.ack.dups = 0;
         self.last_ack_sent = self.rcv_nxt;

@@ -132,7 +132,7 @@ impl<A: IpAddress> Connection<'_, A> {
         self.state = State::TimeWait;
         self.timers.stop_all();
         // The ACK owed now (for the FIN) still goes out; no delayed ACK waits any more.
-        self.ack.deadline = None;
+        self.ack.deadline.set(None);
         self.ack.segments = 0;
         self.timers.time_wait.set(Some(now + self.config.time_wait));
     }
@@ -167,8 +167,8 @@ impl<A: IpAddress> Connection<'_, A> {
                 if self.ack.segments >= 2 {
                     self.ack.segments = 0;
                     self.ack.owe(self.rcv_nxt);
-                } else if self.ack.deadline.is_none() {
-                    self.ack.deadline = Some(now + delay);
+                } else if self.ack.deadline.get().is_none() {
+                    self.ack.deadline.set(Some(now + delay));
                 }
             }
         }

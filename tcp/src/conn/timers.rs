@@ -25,6 +25,12 @@ const MAX_OVERRIDE: Duration = Duration::from_secs(1);
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) struct Deadline(Instant);
 
+impl Default for Deadline {
+    fn default() -> Deadline {
+        Deadline::NONE
+    }
+}
+
 impl Deadline {
     pub(super) const NONE: Deadline = Deadline(Instant::MAX);
 
@@ -133,7 +139,7 @@ impl<A: IpAddress> Connection<'_, A> {
             _ => {}
         }
         let user = self.awaiting_ack().then(|| t.progress + self.config.user_timeout);
-        let ack = if self.ack.now { None } else { self.ack.deadline };
+        let ack = if self.ack.now { None } else { self.ack.deadline.get() };
         [t.rtx.get(), t.persist.get(), t.keepalive.get(), t.time_wait.get(), user, ack]
             .into_iter()
             .flatten()
@@ -167,7 +173,7 @@ impl<A: IpAddress> Connection<'_, A> {
             self.timers.persist_backoff = self.timers.persist_backoff.saturating_add(1);
             self.probe_due = true;
         }
-        if self.ack.deadline.is_some_and(|t| t <= now) {
+        if self.ack.deadline.get().is_some_and(|t| t <= now) {
             self.ack.now = true;
         }
         if let (Some(t), Some(k)) = (self.timers.keepalive.get(), self.config.keep_alive()) {
