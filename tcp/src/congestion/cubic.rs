@@ -165,16 +165,22 @@ impl CongestionControl for Cubic {
         let rtt = ack.srtt.unwrap_or(Duration::ZERO);
         let cwnd = self.window.cwnd.max(1);
         let smss = self.window.smss;
-        let acked = u128::from(ack.acked);
+        // u64 throughout (no u128 division, a large routine on a 32-bit MCU): every
+        // product below is bounded under 2^64 as noted.
+        let acked = u64::from(ack.acked);
 
         // §4.3: W_est.
-        let (num, den) = if self.w_est >= self.cwnd_prior { (1u128, 1u128) } else { (9, 17) };
-        let rem = u128::from(self.w_est_rem) + num * acked * u128::from(smss);
-        let w_den = den * u128::from(cwnd);
+        let (num, den) = if self.w_est >= self.cwnd_prior { (1u64, 1u64) } else { (9, 17) };
+        // SMSS < 2^16 (the MSS option is 16 bits), so this stays below 2^53; saturating
+        // all the same, so no input can overflow it.
+        let rem = self
+            .w_est_rem
+            .saturating_add(num.saturating_mul(acked).saturating_mul(u64::from(smss)));
+        let w_den = den * u64::from(cwnd);
         let grow = rem / w_den;
         // Below 17·cwnd < 2^37: kept in 64 bits (state per connection).
-        self.w_est_rem = u64::try_from(rem % w_den).unwrap_or(0);
-        self.w_est = u32::try_from(u128::from(self.w_est) + grow).unwrap_or(u32::MAX);
+        self.w_est_rem = rem % w_den;
+        self.w_est = u32::try_from(u64::from(self.w_est) + grow).unwrap_or(u32::MAX);
 
         if self.w_cubic(t) < self.w_est {
             self.window.cwnd = self.window.cwnd.max(self.w_est);
@@ -183,11 +189,12 @@ impl CongestionControl for Cubic {
         }
         let upper = u64::from(cwnd) + u64::from(cwnd / 2);
         let target = u64::from(self.w_cubic(t + rtt)).clamp(u64::from(cwnd), upper);
-        let rem = u128::from(self.cwnd_rem) + u128::from(target - u64::from(cwnd)) * acked;
-        let grow = rem / u128::from(cwnd);
+        // < 2^32 + 2^31·2^32 (target − cwnd ≤ cwnd/2).
+        let rem = u64::from(self.cwnd_rem) + (target - u64::from(cwnd)) * acked;
+        let grow = rem / u64::from(cwnd);
         // Below cwnd: kept in 32 bits.
-        self.cwnd_rem = u32::try_from(rem % u128::from(cwnd)).unwrap_or(0);
-        let grown = u128::from(self.window.cwnd) + grow;
+        self.cwnd_rem = u32::try_from(rem % u64::from(cwnd)).unwrap_or(0);
+        let grown = u64::from(self.window.cwnd) + grow;
         self.window.cwnd = u32::try_from(grown).unwrap_or(u32::MAX);
     }
 
