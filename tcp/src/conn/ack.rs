@@ -1,6 +1,7 @@
 //! The acknowledgment field of an incoming segment (RFC 9293 §3.10.7.4 "fifth, check the
 //! ACK field"): SND.UNA, the send window, RTT samples, duplicate ACKs, and RFC 5961 §5.
 
+use super::marks::Mark;
 use unet_core::{Duration, Instant, IpAddress};
 
 use super::error::Error;
@@ -104,9 +105,9 @@ impl<A: IpAddress> Connection<'_, A> {
         if self.snd_nxt.diff(ack) < 0 {
             self.snd_nxt = ack;
         }
-        if let Some(up) = self.snd_up {
+        if let Some(up) = self.marks.get(Mark::SndUp) {
             if up.diff(ack) <= 0 {
-                self.snd_up = None;
+                self.marks.set(Mark::SndUp, None);
             }
         }
         self.counters.bytes_acked = self.counters.bytes_acked.wrapping_add(data as u32);

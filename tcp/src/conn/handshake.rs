@@ -2,6 +2,7 @@
 //! SYN-RECEIVED and ESTABLISHED, and the options the two SYNs agree on (RFC 9293 §3.7.1,
 //! RFC 7323 §1.3, RFC 2018 §2).
 
+use super::marks::Mark;
 use unet_core::{Instant, IpAddress};
 
 use super::config::default_mss;
@@ -93,7 +94,7 @@ impl<A: IpAddress> Connection<'_, A> {
             let ack = repr.ack_number;
             if ack.diff(self.iss) <= 0 || ack.diff(self.snd_max) > 0 {
                 if !flags.contains(TcpFlags::RST) {
-                    self.rst_pending = Some(ack);
+                    self.marks.set(Mark::RstPending, Some(ack));
                 }
                 self.counters.bad_ack = self.counters.bad_ack.wrapping_add(1);
                 return Err(Error::HandshakeMismatch);

@@ -1,6 +1,7 @@
 //! SEGMENT ARRIVES (RFC 9293 §3.10.7), for every state but CLOSED and LISTEN (which
 //! belong to the stack and the listener: see [`reset_for`](super::reset_for)).
 
+use super::marks::Mark;
 use unet_core::{Duration, Instant, IpAddress};
 
 use super::error::Error;
@@ -149,7 +150,7 @@ impl<A: IpAddress> Connection<'_, A> {
                 }
             } else {
                 // RFC 9293 §3.10.7.4: <SEQ=SEG.ACK><CTL=RST>.
-                self.rst_pending = Some(ack);
+                self.marks.set(Mark::RstPending, Some(ack));
                 self.counters.bad_ack = self.counters.bad_ack.wrapping_add(1);
                 return Err(Error::AckUnacceptable);
             }

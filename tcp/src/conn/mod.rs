@@ -33,6 +33,7 @@ mod event;
 mod handshake;
 mod icmp;
 mod input;
+mod marks;
 mod open;
 mod output;
 mod recovery;
@@ -63,6 +64,7 @@ use crate::rtt::RttEstimator;
 use crate::scoreboard::{NextSeg, Scoreboard};
 use crate::seq::SeqNumber;
 use event::Pending;
+use marks::Marks;
 use settings::Settings;
 use timers::{Deadline, Timers};
 
@@ -115,14 +117,10 @@ pub struct Connection<'a, A: IpAddress> {
     snd_wl2: SeqNumber,
     /// MAX.SND.WND (RFC 5961 §5): the largest window the peer has offered.
     max_snd_wnd: u32,
-    /// SND.UP: the sequence number just after the last urgent byte (RFC 9293 §3.8.5).
-    snd_up: Option<SeqNumber>,
     /// The send buffer: its front byte is SND.UNA once the SYN is acknowledged.
     tx: RingBuffer<'a>,
     /// The application closed its direction: a FIN follows the queued data.
     fin_queued: bool,
-    /// End of the last short (sub-MSS) segment sent: Nagle's test (Minshall's variant).
-    short_end: Option<SeqNumber>,
     /// Our FIN is acknowledged.
     fin_acked: bool,
     /// The application called `close`: data arriving now is answered with a RST.
@@ -134,12 +132,8 @@ pub struct Connection<'a, A: IpAddress> {
     /// The right edge of the window last advertised (RCV.NXT + RCV.WND then); never moved
     /// left (RFC 9293 §3.8.6: do not shrink the window).
     rcv_adv: SeqNumber,
-    /// RCV.UP: the sequence number just after the last urgent byte received (RFC 6093).
-    rcv_up: Option<SeqNumber>,
     rx: RingBuffer<'a>,
     assembler: Assembler,
-    /// A FIN received ahead of RCV.NXT: processed once the data before it is in.
-    rcv_fin: Option<SeqNumber>,
     /// The peer's FIN was processed.
     peer_fin_seen: bool,
     /// RCV.NXT as our last ACK carried it (Last.ACK.sent, RFC 7323 §4.3).
@@ -166,8 +160,6 @@ pub struct Connection<'a, A: IpAddress> {
     // ----- retransmission and congestion -----
     rtt: RttEstimator,
     cc: Congestion,
-    /// A retransmission scheduled by fast retransmit or a partial ACK (NewReno).
-    rexmit: Option<SeqNumber>,
     /// RFC 6675: the SACK scoreboard, and the first retransmission of a recovery.
     scoreboard: Scoreboard,
     rexmit_seg: Option<NextSeg>,
@@ -183,10 +175,10 @@ pub struct Connection<'a, A: IpAddress> {
     /// A keep-alive probe is due (RFC 1122 §4.2.3.6).
     keepalive_due: bool,
     ack: AckPending,
-    /// A RST to send (abort, timeout, bad ACK in SYN-RECEIVED): its sequence number.
-    rst_pending: Option<SeqNumber>,
     /// RFC 5961 §7: the budget of challenge ACKs.
     challenge_acks: TokenBucket,
+    /// SND.UP, RCV.UP, a FIN ahead, a RST or a retransmission due (marks.rs).
+    marks: Marks,
     events: Pending,
     counters: Counters,
 }

@@ -6,6 +6,7 @@ use unet_core::{Instant, IpAddress, TokenBucket};
 use super::config::{default_mss, Config};
 use super::counters::Counters;
 use super::event::Pending;
+use super::marks::Marks;
 use super::settings::Settings;
 use super::state::State;
 use super::timers::Timers;
@@ -151,17 +152,13 @@ impl<'a, A: IpAddress> Connection<'a, A> {
             snd_wl1: SeqNumber(0),
             snd_wl2: iss,
             max_snd_wnd: 0,
-            snd_up: None,
             tx,
             fin_queued: false,
-            short_end: None,
             irs: SeqNumber(0),
             rcv_nxt: SeqNumber(0),
             rcv_adv: SeqNumber(0),
-            rcv_up: None,
             rx,
             assembler: Assembler::new(),
-            rcv_fin: None,
             snd_mss: default_mss::<A>().min(config.mss),
             snd_wscale: 0,
             rcv_wscale: 0,
@@ -175,7 +172,6 @@ impl<'a, A: IpAddress> Connection<'a, A> {
             user_closed: false,
             rtt: RttEstimator::new(config.rtt),
             cc: Congestion::new(config.congestion, u32::from(default_mss::<A>())),
-            rexmit: None,
             scoreboard: Scoreboard::new(iss),
             rexmit_seg: None,
             dsack: None,
@@ -185,11 +181,11 @@ impl<'a, A: IpAddress> Connection<'a, A> {
             probe_due: false,
             keepalive_due: false,
             ack: AckPending::default(),
-            rst_pending: None,
             challenge_acks: TokenBucket::new(
                 config.challenge_ack_interval,
                 config.challenge_ack_burst,
             ),
+            marks: Marks::new(),
             events: Pending::empty(),
             counters: Counters::default(),
         }

@@ -2,6 +2,7 @@
 //! sender SWS avoidance, §3.8.6.1 zero-window probes), and writing it once, straight from
 //! the send buffer into the caller's frame (DESIGN.md §4).
 
+use super::marks::Mark;
 use unet_core::{Instant, IpAddress, WireError};
 
 use super::state::State;
@@ -45,7 +46,7 @@ impl<'a, A: IpAddress> Connection<'a, A> {
     /// The next segment to send at `now`, if any; call until `None`. Sending it is the
     /// caller's job: [`emit`](Connection::emit) writes it.
     pub fn poll_transmit(&mut self, now: Instant) -> Option<Transmit<A>> {
-        if let Some(seq) = self.rst_pending.take() {
+        if let Some(seq) = self.marks.take(Mark::RstPending) {
             self.counters.rst_sent = self.counters.rst_sent.wrapping_add(1);
             return Some(self.bare(seq, TcpFlags::RST, 0));
         }
@@ -214,7 +215,7 @@ impl<'a, A: IpAddress> Connection<'a, A> {
         }
         let t = self.data_segment(now, seq, len, flags);
         if len < self.effective_mss() && !retransmission && !probe {
-            self.short_end = Some(seq + len as u32);
+            self.marks.set(Mark::ShortEnd, Some(seq + len as u32));
         }
         if self.snd_max == self.snd_una {
             // Something is outstanding from now on: the user timeout counts from here.
@@ -244,7 +245,8 @@ impl<'a, A: IpAddress> Connection<'a, A> {
     /// bulk write does not wait a round trip (or a delayed ACK) behind full segments.
     fn send_allowed(&self, len: usize, queued: usize, in_flight: u32) -> bool {
         let full = self.effective_mss();
-        let short_unacked = self.short_end.is_some_and(|end| end.diff(self.snd_una) > 0);
+        let short_unacked =
+            self.marks.get(Mark::ShortEnd).is_some_and(|end| end.diff(self.snd_una) > 0);
         len >= full
             || (len == queued && (!self.config.nagle() || in_flight == 0 || !short_unacked))
             || (self.max_snd_wnd > 0 && len as u32 >= self.max_snd_wnd / 2 && in_flight == 0)
@@ -266,7 +268,7 @@ impl<'a, A: IpAddress> Connection<'a, A> {
             flags |= TcpFlags::PSH;
         }
         let mut urgent_pointer = 0;
-        if let Some(up) = self.snd_up {
+        if let Some(up) = self.marks.get(Mark::SndUp) {
             // RFC 9293 §3.8.5 / RFC 6093: the pointer is the offset of the byte after
             // the urgent data; a pointer beyond 65535 is sent as 65535 meanwhile.
             let offset = up.diff(seq);

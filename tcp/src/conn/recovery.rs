@@ -3,6 +3,7 @@
 //! restart after idle), RFC 6582 NewReno partial ACKs without SACK, RFC 6675 SACK-based
 //! loss recovery with it, RFC 3042 limited transmit, RFC 6928 initial window.
 
+use super::marks::Mark;
 use unet_core::{Instant, IpAddress};
 
 use super::Connection;
@@ -43,7 +44,7 @@ impl<'a, A: IpAddress> Connection<'a, A> {
             // SACK the scoreboard chooses); the timer restarts only on the first partial
             // ACK ("Impatient" variant, §4.1).
             if !self.sack_ok {
-                self.rexmit = Some(self.snd_una);
+                self.marks.set(Mark::Rexmit, Some(self.snd_una));
             }
             if first {
                 self.timers.rtx.set(Some(now + self.rtt.rto()));
@@ -108,7 +109,7 @@ impl<'a, A: IpAddress> Connection<'a, A> {
             DupAckOutcome::FastRetransmit => {
                 self.limited_transmit = 0;
                 self.counters.fast_retransmits = self.counters.fast_retransmits.wrapping_add(1);
-                self.rexmit = Some(self.snd_una);
+                self.marks.set(Mark::Rexmit, Some(self.snd_una));
             }
             DupAckOutcome::InRecovery | DupAckOutcome::Ignored => {}
         }
@@ -122,7 +123,7 @@ impl<'a, A: IpAddress> Connection<'a, A> {
         if self.sack_ok {
             self.scoreboard.on_rto(self.snd_max);
         }
-        self.rexmit = None;
+        self.marks.set(Mark::Rexmit, None);
         self.rexmit_seg = None;
         self.limited_transmit = 0;
     }
@@ -140,7 +141,7 @@ impl<'a, A: IpAddress> Connection<'a, A> {
     /// `rexmit`, at most one full segment, of data already sent (and the FIN if it was
     /// sent right after it).
     pub(super) fn transmit_recovery(&mut self, now: Instant) -> Option<super::Transmit<A>> {
-        let seq = self.rexmit.take()?;
+        let seq = self.marks.take(Mark::Rexmit)?;
         if seq.diff(self.snd_una) < 0 || seq.diff(self.snd_max) >= 0 {
             return None;
         }

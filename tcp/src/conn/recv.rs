@@ -2,6 +2,7 @@
 //! receive window with receiver silly-window avoidance (§3.8.6.2.2), and delayed ACKs
 //! (§3.8.6.3).
 
+use super::marks::Mark;
 use unet_core::{Instant, IpAddress};
 
 use super::event::Pending;
@@ -50,7 +51,7 @@ impl<A: IpAddress> Connection<'_, A> {
             }
         }
         if let (true, Some(seq)) = (fin, fin_seq) {
-            self.rcv_fin = Some(seq);
+            self.marks.set(Mark::RcvFin, Some(seq));
             self.ack.now = true;
         }
         self.check_fin(now);
@@ -104,11 +105,11 @@ impl<A: IpAddress> Connection<'_, A> {
 
     /// Processes a FIN once everything before it has arrived (RFC 9293 §3.10.7.4 eighth).
     fn check_fin(&mut self, now: Instant) {
-        let Some(fin) = self.rcv_fin else { return };
+        let Some(fin) = self.marks.get(Mark::RcvFin) else { return };
         if fin != self.rcv_nxt {
             return;
         }
-        self.rcv_fin = None;
+        self.marks.set(Mark::RcvFin, None);
         self.peer_fin_seen = true;
         self.rcv_nxt += 1;
         self.ack.now = true;
@@ -148,9 +149,9 @@ impl<A: IpAddress> Connection<'_, A> {
         if up.diff(self.rcv_nxt) <= 0 {
             return;
         }
-        let newer = self.rcv_up.is_none_or(|old| up.diff(old) > 0);
+        let newer = self.marks.get(Mark::RcvUp).is_none_or(|old| up.diff(old) > 0);
         if newer {
-            self.rcv_up = Some(up);
+            self.marks.set(Mark::RcvUp, Some(up));
             self.events |= Pending::URGENT;
         }
     }

@@ -1,5 +1,6 @@
 //! The application's calls (RFC 9293 §3.10.2–§3.10.5): SEND, RECEIVE, CLOSE, ABORT.
 
+use super::marks::Mark;
 use unet_core::{Instant, IpAddress};
 
 use super::error::Error;
@@ -28,7 +29,7 @@ impl<A: IpAddress> Connection<'_, A> {
         self.check_send()?;
         let n = self.tx.enqueue_slice(data);
         if n > 0 {
-            self.snd_up = Some(self.tx_front() + self.tx.len() as u32);
+            self.marks.set(Mark::SndUp, Some(self.tx_front() + self.tx.len() as u32));
         }
         Ok(n)
     }
@@ -58,9 +59,9 @@ impl<A: IpAddress> Connection<'_, A> {
 
     fn after_read(&mut self, n: usize) -> Result<usize, Error> {
         if n > 0 {
-            if self.rcv_up.is_some() && self.urgent_len() == 0 {
+            if self.marks.get(Mark::RcvUp).is_some() && self.urgent_len() == 0 {
                 // The read position passed the urgent mark: no urgent data any more.
-                self.rcv_up = None;
+                self.marks.set(Mark::RcvUp, None);
             }
             if self.window_update_due() {
                 self.ack.now = true;
@@ -82,7 +83,7 @@ impl<A: IpAddress> Connection<'_, A> {
     /// urgent data ends just before RCV.UP, RFC 6093), 0 when none. They are read in line
     /// with `recv`.
     pub fn urgent_len(&self) -> usize {
-        let Some(up) = self.rcv_up else { return 0 };
+        let Some(up) = self.marks.get(Mark::RcvUp) else { return 0 };
         // The front of the receive buffer is RCV.NXT minus what is queued.
         let front = self.rcv_nxt - self.rx.len() as u32;
         up.diff(front).max(0) as usize
@@ -150,7 +151,7 @@ impl<A: IpAddress> Connection<'_, A> {
             _ => None,
         };
         self.terminate(event);
-        self.rst_pending = rst;
+        self.marks.set(Mark::RstPending, rst);
     }
 
     /// CLOSED, with `event` (and `Closed`) for the application. Queues and timers go.
