@@ -101,16 +101,20 @@ impl Default for RttConfig {
 pub struct RttEstimator {
     config: RttConfig,
     /// SRTT and RTTVAR in microseconds, once a first measurement was made.
-    srtt: Option<u64>,
+    /// (Valid when `has_srtt`: an `Option<u64>` would take 8 bytes more.)
+    srtt: u64,
     rttvar: u64,
     /// RTO computed by §2 (clamped), before backoff.
     base_rto: Duration,
     /// Number of consecutive timeouts since the last valid sample (§5.5).
     backoffs: u32,
     /// The segment being timed without timestamps: its end and when it was sent.
-    timed: Option<(SeqNumber, Instant)>,
+    /// (`timed_at` is `Instant::MAX` when no segment is timed.)
+    timed_end: SeqNumber,
+    timed_at: Instant,
     /// A SYN was retransmitted (§5.7).
     syn_retransmitted: bool,
+    has_srtt: bool,
 }
 
 impl RttEstimator {
@@ -124,11 +128,13 @@ impl RttEstimator {
         let base_rto = clamp(config.initial_rto, config.min_rto, config.max_rto);
         RttEstimator {
             config,
-            srtt: None,
+            srtt: 0,
+            has_srtt: false,
             rttvar: 0,
             base_rto,
             backoffs: 0,
-            timed: None,
+            timed_end: SeqNumber(0),
+            timed_at: Instant::MAX,
             syn_retransmitted: false,
         }
     }
@@ -141,12 +147,12 @@ impl RttEstimator {
 
     /// SRTT, once a measurement was made.
     pub fn srtt(&self) -> Option<Duration> {
-        self.srtt.map(Duration::from_micros)
+        self.srtt_us().map(Duration::from_micros)
     }
 
     /// RTTVAR, once a measurement was made.
     pub fn rttvar(&self) -> Option<Duration> {
-        self.srtt.map(|_| Duration::from_micros(self.rttvar))
+        self.srtt_us().map(|_| Duration::from_micros(self.rttvar))
     }
 
     /// The current RTO: §2's value doubled once per timeout since the last valid sample
@@ -168,7 +174,7 @@ impl RttEstimator {
 
     /// Whether a segment is being timed (classic measurement, no timestamps).
     pub const fn is_timing(&self) -> bool {
-        self.timed.is_some()
+        self.timed_at.as_micros() != u64::MAX
     }
 
     /// A segment ending at `end` (SEG.SEQ + SEG.LEN) was sent at `now`.
@@ -179,9 +185,9 @@ impl RttEstimator {
     /// RTT").
     pub fn on_transmit(&mut self, now: Instant, end: SeqNumber, retransmission: bool) {
         if retransmission {
-            self.timed = None;
-        } else if self.timed.is_none() {
-            self.timed = Some((end, now));
+            self.set_timed(None);
+        } else if self.timed().is_none() {
+            self.set_timed(Some((end, now)));
         }
     }
 
@@ -189,11 +195,11 @@ impl RttEstimator {
     /// timed segment, the elapsed time is a valid sample (it was never retransmitted):
     /// it is applied (RFC 6298 §2.2/§2.3, which also clears the backoff) and returned.
     pub fn on_ack(&mut self, now: Instant, ack: SeqNumber) -> Option<Duration> {
-        let (end, sent) = self.timed?;
+        let (end, sent) = self.timed()?;
         if ack.diff(end) < 0 {
             return None;
         }
-        self.timed = None;
+        self.set_timed(None);
         let sample = now.saturating_duration_since(sent);
         self.on_sample(sample, 1);
         Some(sample)
@@ -229,7 +235,7 @@ impl RttEstimator {
         let per_sample = u64::from(smss.max(1)).saturating_mul(2);
         let expected = u64::from(flight_size).div_ceil(per_sample).max(1);
         // Timestamps make any timing by segment redundant.
-        self.timed = None;
+        self.set_timed(None);
         self.on_sample(sample, expected);
         Some(sample)
     }
@@ -241,10 +247,10 @@ impl RttEstimator {
     pub fn on_sample(&mut self, r: Duration, expected_samples: u64) {
         let r = r.as_micros();
         let n = expected_samples.max(1);
-        match self.srtt {
+        match self.srtt_us() {
             None => {
                 // §2.2: SRTT <- R, RTTVAR <- R/2.
-                self.srtt = Some(r);
+                self.set_srtt(Some(r));
                 self.rttvar = r / 2;
             }
             Some(srtt) => {
@@ -252,7 +258,7 @@ impl RttEstimator {
                 // the old SRTT), then SRTT <- (1 - alpha') SRTT + alpha' R', with
                 // beta' = 1/(4n), alpha' = 1/(8n).
                 self.rttvar = ewma(self.rttvar, srtt.abs_diff(r), BETA_INV.checked_mul(n));
-                self.srtt = Some(ewma(srtt, r, ALPHA_INV.checked_mul(n)));
+                self.set_srtt(Some(ewma(srtt, r, ALPHA_INV.checked_mul(n))));
             }
         }
         self.recompute();
@@ -265,7 +271,7 @@ impl RttEstimator {
         if self.rto() < self.config.max_rto {
             self.backoffs = self.backoffs.saturating_add(1);
         }
-        self.timed = None;
+        self.set_timed(None);
     }
 
     /// The timer expired while waiting for the ACK of a SYN: backs off like
@@ -286,9 +292,29 @@ impl RttEstimator {
         self.backoffs = 0;
     }
 
+    fn srtt_us(&self) -> Option<u64> {
+        self.has_srtt.then_some(self.srtt)
+    }
+
+    fn set_srtt(&mut self, srtt: Option<u64>) {
+        self.has_srtt = srtt.is_some();
+        self.srtt = srtt.unwrap_or(0);
+    }
+
+    /// The timed segment's end and when it was sent.
+    fn timed(&self) -> Option<(SeqNumber, Instant)> {
+        (self.timed_at != Instant::MAX).then_some((self.timed_end, self.timed_at))
+    }
+
+    fn set_timed(&mut self, timed: Option<(SeqNumber, Instant)>) {
+        let (end, at) = timed.unwrap_or((SeqNumber(0), Instant::MAX));
+        self.timed_end = end;
+        self.timed_at = at;
+    }
+
     /// §2.2/§2.3: RTO <- SRTT + max(G, K·RTTVAR), then §2.4/§2.5's bounds.
     fn recompute(&mut self) {
-        let srtt = self.srtt.unwrap_or(0);
+        let srtt = self.srtt_us().unwrap_or(0);
         let var = self.rttvar.saturating_mul(K).max(self.config.clock_granularity.as_micros());
         let rto = Duration::from_micros(srtt.saturating_add(var));
         self.base_rto = clamp(rto, self.config.min_rto, self.config.max_rto);

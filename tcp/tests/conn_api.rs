@@ -240,5 +240,5 @@ fn state_per_connection_is_bounded() {
         std::mem::size_of::<unet_tcp::scoreboard::Scoreboard>(),
         std::mem::size_of::<unet_tcp::Assembler>(),
     );
-    assert!(total - buffers <= 856, "{total} bytes");
+    assert!(total - buffers <= 840, "{total} bytes");
 }
