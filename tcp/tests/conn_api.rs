@@ -232,13 +232,13 @@ fn state_per_connection_is_bounded() {
     let buffers = 2 * std::mem::size_of::<unet_tcp::RingBuffer<'static>>();
     println!("Connection<Ipv4Addr>: {total} bytes, of which {buffers} for the two buffer handles");
     println!(
-        "  counters {}, config {}, congestion {}, rtt {}, scoreboard {}, assembler {}",
+        "  counters {}, congestion {}, rtt {}, scoreboard {}, assembler {} (Config {} kept packed in 72)",
         std::mem::size_of::<unet_tcp::conn::Counters>(),
-        std::mem::size_of::<Config>(),
         std::mem::size_of::<unet_tcp::congestion::Congestion>(),
         std::mem::size_of::<unet_tcp::rtt::RttEstimator>(),
         std::mem::size_of::<unet_tcp::scoreboard::Scoreboard>(),
         std::mem::size_of::<unet_tcp::Assembler>(),
+        std::mem::size_of::<Config>(),
     );
     assert!(total - buffers <= 840, "{total} bytes");
 }
