@@ -40,7 +40,7 @@ impl<A: IpAddress> Connection<'_, A> {
             self.sample_rtt(now, repr, true);
             self.take_ack(now, ack, acked as u32);
         } else {
-            if self.ts.is_some() {
+            if self.ts.on {
                 // Still keeps TS.Recent fresh, but no RTT sample (RFC 7323 §4.1).
                 self.sample_rtt(now, repr, false);
             }
@@ -134,7 +134,7 @@ impl<A: IpAddress> Connection<'_, A> {
         if !repr.flags.contains(TcpFlags::ACK) {
             return;
         }
-        match (self.ts.is_some(), repr.options.timestamps()) {
+        match (self.ts.on, repr.options.timestamps()) {
             (true, Some(ts)) => {
                 let flight = self.snd_max.diff(self.snd_una).max(0) as u32;
                 self.rtt.on_ack_timestamp(

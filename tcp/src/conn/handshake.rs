@@ -40,8 +40,8 @@ impl<A: IpAddress> Connection<'_, A> {
         }
         self.sack_ok = self.config.sack() && peer.sack_permitted;
         self.ts = match (self.config.timestamps(), peer.timestamps) {
-            (true, Some(ts)) => Some(TsState { recent: ts.tsval, recent_age: now }),
-            _ => None,
+            (true, Some(ts)) => TsState { recent: ts.tsval, recent_age: now, on: true },
+            _ => TsState::OFF,
         };
         // The congestion controller starts now that SMSS is known (RFC 6928's initial
         // window depends on it).

@@ -189,7 +189,7 @@ impl<A: IpAddress> Connection<'_, A> {
         flags: TcpFlags,
         opts: &OptionSet,
     ) -> Result<(), Error> {
-        let Some(ts) = self.ts else { return Ok(()) };
+        let Some(ts) = self.ts.get() else { return Ok(()) };
         if flags.contains(TcpFlags::RST) {
             return Ok(());
         }
@@ -201,7 +201,7 @@ impl<A: IpAddress> Connection<'_, A> {
         if (seg.tsval.wrapping_sub(ts.recent) as i32) < 0 {
             if now.saturating_duration_since(ts.recent_age) > PAWS_IDLE {
                 // RFC 7323 §5.5: after 24 days idle, TS.Recent is no longer valid.
-                if let Some(t) = self.ts.as_mut() {
+                if let Some(t) = self.ts.get_mut() {
                     t.recent = seg.tsval;
                     t.recent_age = now;
                 }
@@ -217,7 +217,7 @@ impl<A: IpAddress> Connection<'_, A> {
     /// RFC 7323 §4.3 (2): if SEG.TSval >= TS.Recent and SEG.SEQ <= Last.ACK.sent,
     /// TS.Recent <- SEG.TSval (the segment covers the byte our last ACK asked for).
     fn update_ts_recent(&mut self, now: Instant, seq: SeqNumber, seg_len: u32, opts: &OptionSet) {
-        let (Some(ts), Some(seg)) = (self.ts.as_mut(), opts.timestamps) else { return };
+        let (Some(ts), Some(seg)) = (self.ts.get_mut(), opts.timestamps) else { return };
         let covers =
             seq.diff(self.last_ack_sent) <= 0 && (seq + seg_len).diff(self.last_ack_sent) >= 0;
         if covers && (seg.tsval.wrapping_sub(ts.recent) as i32) >= 0 {

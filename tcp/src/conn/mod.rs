@@ -91,6 +91,24 @@ struct TsState {
     recent: u32,
     /// When TS.Recent was last updated, for PAWS's 24-day rule (RFC 7323 §5.5).
     recent_age: Instant,
+    /// Negotiated (instead of an `Option`, 8 bytes more).
+    on: bool,
+}
+
+impl TsState {
+    const OFF: TsState = TsState { recent: 0, recent_age: Instant::ZERO, on: false };
+
+    fn get(self) -> Option<TsState> {
+        self.on.then_some(self)
+    }
+
+    fn get_mut(&mut self) -> Option<&mut TsState> {
+        if self.on {
+            Some(self)
+        } else {
+            None
+        }
+    }
 }
 
 /// One TCP connection (module docs). `'a` is the lifetime of the caller's buffer storage.
@@ -151,7 +169,7 @@ pub struct Connection<'a, A: IpAddress> {
     rcv_wscale: u8,
     /// The shift we offered in our SYN (applied only if the peer offers one too).
     offered_wscale: Option<u8>,
-    ts: Option<TsState>,
+    ts: TsState,
     /// Added to our clock (milliseconds) to make TSval: a per-connection offset
     /// (RFC 7323 §5.4) chosen by the caller.
     ts_offset: u32,
@@ -347,7 +365,7 @@ impl<'a, A: IpAddress> Connection<'a, A> {
 
     /// True when timestamps were negotiated (RFC 7323 §3.2).
     pub fn timestamps_enabled(&self) -> bool {
-        self.ts.is_some()
+        self.ts.on
     }
 
     /// True when SACK was negotiated (RFC 2018 §2).

@@ -10,7 +10,7 @@ use super::marks::Marks;
 use super::settings::Settings;
 use super::state::State;
 use super::timers::Timers;
-use super::{AckPending, Connection, Endpoint};
+use super::{AckPending, Connection, Endpoint, TsState};
 use crate::assembler::Assembler;
 use crate::buffer::RingBuffer;
 use crate::congestion::Congestion;
@@ -163,7 +163,7 @@ impl<'a, A: IpAddress> Connection<'a, A> {
             snd_wscale: 0,
             rcv_wscale: 0,
             offered_wscale: None,
-            ts: None,
+            ts: TsState::OFF,
             ts_offset: open.ts_offset,
             sack_ok: false,
             peer_fin_seen: false,
@@ -199,7 +199,7 @@ impl<'a, A: IpAddress> Connection<'a, A> {
             sack_permitted: self.config.sack(),
             timestamps: self.config.timestamps().then(|| crate::option::Timestamps {
                 tsval: self.ts_val(now),
-                tsecr: self.ts.map_or(0, |t| t.recent),
+                tsecr: self.ts.get().map_or(0, |t| t.recent),
             }),
             ..OptionSet::default()
         }

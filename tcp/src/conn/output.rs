@@ -327,7 +327,10 @@ impl<'a, A: IpAddress> Connection<'a, A> {
         let window = self.rcv_adv.diff(point).max(0) as u32;
         let field = (window >> self.rcv_wscale).min(u32::from(u16::MAX)) as u16;
         let options = OptionSet {
-            timestamps: self.ts.map(|ts| Timestamps { tsval: self.ts_val(now), tsecr: ts.recent }),
+            timestamps: self
+                .ts
+                .get()
+                .map(|ts| Timestamps { tsval: self.ts_val(now), tsecr: ts.recent }),
             sack_blocks: self.sack_blocks(),
             ..OptionSet::default()
         };
@@ -350,7 +353,10 @@ impl<'a, A: IpAddress> Connection<'a, A> {
     fn header(&mut self, now: Instant, seq: SeqNumber, flags: TcpFlags) -> Repr<'static> {
         let window = self.window_to_advertise();
         let options = OptionSet {
-            timestamps: self.ts.map(|ts| Timestamps { tsval: self.ts_val(now), tsecr: ts.recent }),
+            timestamps: self
+                .ts
+                .get()
+                .map(|ts| Timestamps { tsval: self.ts_val(now), tsecr: ts.recent }),
             sack_blocks: self.sack_blocks(),
             ..OptionSet::default()
         };
@@ -408,14 +414,14 @@ impl<'a, A: IpAddress> Connection<'a, A> {
         if !self.sack_ok {
             return SackBlocks::new();
         }
-        let max = if self.ts.is_some() { MAX_BLOCKS_WITH_TIMESTAMPS } else { MAX_BLOCKS };
+        let max = if self.ts.on { MAX_BLOCKS_WITH_TIMESTAMPS } else { MAX_BLOCKS };
         blocks_from_assembler(&self.assembler, self.rcv_nxt, self.dsack, max)
     }
 
     /// The payload a full-sized segment carries now: the send MSS minus the option bytes
     /// every segment carries (RFC 9293 §3.7.1: Eff.snd.MSS accounts for TCP options).
     pub(super) fn effective_mss(&self) -> usize {
-        let options = if self.ts.is_some() { 12 } else { 0 };
+        let options = if self.ts.on { 12 } else { 0 };
         usize::from(self.snd_mss).saturating_sub(options).max(1)
     }
 

@@ -78,6 +78,6 @@ pub fn time_wait_reusable<A: IpAddress>(conn: &Connection<'_, A>, syn: &Repr<'_>
 impl<A: IpAddress> Connection<'_, A> {
     /// TS.Recent, when timestamps are in use (RFC 7323 §4.3).
     pub fn ts_recent(&self) -> Option<u32> {
-        self.ts.map(|t| t.recent)
+        self.ts.get().map(|t| t.recent)
     }
 }
