@@ -240,5 +240,5 @@ fn state_per_connection_is_bounded() {
         std::mem::size_of::<unet_tcp::Assembler>(),
         std::mem::size_of::<Config>(),
     );
-    assert!(total - buffers <= 832, "{total} bytes");
+    assert!(total - buffers <= 824, "{total} bytes");
 }

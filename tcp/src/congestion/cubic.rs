@@ -45,6 +45,9 @@ pub fn cbrt(n: u128) -> u64 {
     y as u64
 }
 
+/// `epoch_start` outside an epoch (an `Option<Instant>` would take 8 bytes more).
+const NO_EPOCH: Instant = Instant::MAX;
+
 /// RFC 9438 CUBIC. Slow start and fast recovery come from [`CongestionControl`]'s
 /// provided methods; this type supplies §4.2–§4.8.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -56,7 +59,7 @@ pub struct Cubic {
     /// cwnd_prior (§4.6): cwnd when ssthresh was last set, for W_est's α switch.
     cwnd_prior: u32,
     /// Start of the current congestion avoidance stage, once it began.
-    epoch_start: Option<Instant>,
+    epoch_start: Instant,
     /// K in milliseconds (negative when the stage started above W_max).
     k_ms: i64,
     /// W_est, bytes (§4.3), and the remainder of its fractional growth.
@@ -76,7 +79,7 @@ impl Cubic {
             fast_convergence: config.fast_convergence,
             w_max: 0,
             cwnd_prior: 0,
-            epoch_start: None,
+            epoch_start: NO_EPOCH,
             k_ms: 0,
             w_est: 0,
             w_est_rem: 0,
@@ -115,7 +118,7 @@ impl Cubic {
     /// §4.2, §4.3, §4.8: a new congestion avoidance stage begins at `now`.
     fn start_epoch(&mut self, now: Instant) {
         let cwnd = self.window.cwnd;
-        self.epoch_start = Some(now);
+        self.epoch_start = now;
         self.w_est = cwnd;
         self.w_est_rem = 0;
         self.cwnd_rem = 0;
@@ -155,11 +158,11 @@ impl CongestionControl for Cubic {
     /// α = 3(1−β)/(1+β) = 9/17 until W_est reaches cwnd_prior and 1 after.
     fn congestion_avoidance(&mut self, ack: &Ack) {
         let start = match self.epoch_start {
-            Some(s) => s,
-            None => {
+            NO_EPOCH => {
                 self.start_epoch(ack.now);
                 ack.now
             }
+            start => start,
         };
         let t = ack.now.saturating_duration_since(start);
         let rtt = ack.srtt.unwrap_or(Duration::ZERO);
@@ -209,7 +212,7 @@ impl CongestionControl for Cubic {
             cwnd
         };
         self.cwnd_prior = cwnd;
-        self.epoch_start = None;
+        self.epoch_start = NO_EPOCH;
         if timeout {
             self.after_rto = true;
         }
@@ -217,12 +220,12 @@ impl CongestionControl for Cubic {
     }
 
     fn on_recovery_end(&mut self, _now: Instant) {
-        self.epoch_start = None;
+        self.epoch_start = NO_EPOCH;
     }
 
     /// After idle the cubic curve restarts from the reduced cwnd: t must not count the
     /// idle time (RFC 9438 §5.8).
     fn on_restart(&mut self, _now: Instant) {
-        self.epoch_start = None;
+        self.epoch_start = NO_EPOCH;
     }
 }
