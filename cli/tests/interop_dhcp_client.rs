@@ -7,143 +7,16 @@
 //! Everything (configs, lease files, logs, pid files) lives in a temporary directory;
 //! servers listen only on the namespace's `tap0` (192.0.2.1/24).
 
-use std::io::Read;
-use std::path::{Path, PathBuf};
-use std::process::Child;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
-use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
+use dhcp_support::{Proc, TempDir};
 use unet_tests::netns::{have_root, Netns};
+
+#[path = "dhcp_support/mod.rs"]
+mod dhcp_support;
 
 const UNET: &str = env!("CARGO_BIN_EXE_unet");
 const MAC: &str = "02:00:00:00:d0:01";
-
-static DIRS: AtomicUsize = AtomicUsize::new(0);
-
-/// A temporary directory, removed on drop.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(test: &str) -> TempDir {
-        let n = DIRS.fetch_add(1, Ordering::Relaxed);
-        let p = std::env::temp_dir().join(format!("unet-{test}-{}-{n}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&p);
-        std::fs::create_dir_all(&p).unwrap();
-        TempDir(p)
-    }
-    fn path(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
-    fn read(&self, name: &str) -> String {
-        std::fs::read_to_string(self.path(name)).unwrap_or_default()
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-/// A process whose output is collected as it comes; killed and reaped on drop.
-struct Proc {
-    child: Option<Child>,
-    /// stdout, then stderr: kept apart so that lines do not interleave.
-    out: [Arc<Mutex<String>>; 2],
-    readers: Vec<JoinHandle<()>>,
-}
-
-impl Proc {
-    fn spawn(ns: &Netns, args: &[&str], envs: &[(&str, &Path)]) -> Proc {
-        let mut cmd = ns.command(args);
-        for (k, v) in envs {
-            cmd.env(k, v);
-        }
-        cmd.stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped());
-        let mut child = cmd.spawn().unwrap_or_else(|e| panic!("spawn {args:?}: {e}"));
-        let out = [Arc::new(Mutex::new(String::new())), Arc::new(Mutex::new(String::new()))];
-        let mut readers = Vec::new();
-        let pipes: [Option<Box<dyn Read + Send>>; 2] = [
-            child.stdout.take().map(|s| Box::new(s) as Box<dyn Read + Send>),
-            child.stderr.take().map(|s| Box::new(s) as Box<dyn Read + Send>),
-        ];
-        for (k, pipe) in pipes.into_iter().enumerate() {
-            let Some(mut pipe) = pipe else { continue };
-            let out = Arc::clone(&out[k]);
-            readers.push(std::thread::spawn(move || {
-                let mut buf = [0u8; 4096];
-                while let Ok(n) = pipe.read(&mut buf) {
-                    if n == 0 {
-                        break;
-                    }
-                    out.lock().unwrap().push_str(&String::from_utf8_lossy(&buf[..n]));
-                }
-            }));
-        }
-        Proc { child: Some(child), out, readers }
-    }
-
-    /// stdout and stderr.
-    fn output(&self) -> String {
-        let out = self.out[0].lock().unwrap().clone();
-        out + &self.out[1].lock().unwrap()
-    }
-
-    fn stdout(&self) -> String {
-        self.out[0].lock().unwrap().clone()
-    }
-
-    /// Waits until the output has a line starting with `prefix`; returns that line.
-    fn wait_line(&self, prefix: &str, within: Duration) -> String {
-        let deadline = Instant::now() + within;
-        loop {
-            if let Some(l) = self.stdout().lines().find(|l| l.starts_with(prefix)) {
-                return l.to_string();
-            }
-            assert!(
-                Instant::now() < deadline,
-                "no `{prefix}` line within {within:?}; output:\n{}",
-                self.output()
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-
-    /// SIGTERM, then the exit within 5 s (status 0 expected).
-    fn stop(&mut self) -> String {
-        let mut child = self.child.take().expect("running");
-        let pid = child.id().to_string();
-        let _ = std::process::Command::new("kill").args(["-TERM", &pid]).status();
-        let deadline = Instant::now() + Duration::from_secs(5);
-        let status = loop {
-            if let Some(s) = child.try_wait().unwrap() {
-                break s;
-            }
-            if Instant::now() > deadline {
-                let _ = child.kill();
-                let _ = child.wait();
-                panic!("did not stop within 5 s; output:\n{}", self.output());
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        };
-        for r in self.readers.drain(..) {
-            let _ = r.join();
-        }
-        assert!(status.success(), "exit status {status}; output:\n{}", self.output());
-        self.output()
-    }
-}
-
-impl Drop for Proc {
-    fn drop(&mut self) {
-        if let Some(mut c) = self.child.take() {
-            let _ = c.kill();
-            let _ = c.wait();
-        }
-    }
-}
 
 fn setup(test: &str) -> Netns {
     let ns = Netns::create(test).expect("namespace");
@@ -166,7 +39,28 @@ fn ping(ns: &Netns, addr: &str) {
 fn client(ns: &Netns, extra: &[&str]) -> Proc {
     let mut args = vec![UNET, "dhcp-client", "--tap", "tap0", "--mac", MAC, "-v"];
     args.extend_from_slice(extra);
-    Proc::spawn(ns, &args, &[])
+    Proc::spawn(ns, &args)
+}
+
+/// dnsmasq on `tap0`, authoritative for 192.0.2.10-50 with 2-minute leases, logging every
+/// DHCP message, its lease and pid files in `dir`; `extra` adds options.
+fn dnsmasq(ns: &Netns, dir: &TempDir, extra: &[&str]) -> Proc {
+    let leases = format!("--dhcp-leasefile={}", dir.path("leases").display());
+    let pid = format!("--pid-file={}", dir.path("pid").display());
+    let mut args = vec![
+        "dnsmasq",
+        "--no-daemon",
+        "--conf-file=/dev/null",
+        "--port=0",
+        "--interface=tap0",
+        "--bind-interfaces",
+        "--dhcp-authoritative",
+        "--log-dhcp",
+        "--dhcp-range=192.0.2.10,192.0.2.50,255.255.255.0,2m",
+    ];
+    args.extend_from_slice(extra);
+    args.extend([leases.as_str(), pid.as_str()]);
+    Proc::spawn(ns, &args)
 }
 
 #[test]
@@ -176,27 +70,16 @@ fn dnsmasq_lease_renewed_and_released() {
     }
     let ns = setup("dhcpcdnsmasq");
     let dir = TempDir::new("dhcpc-dnsmasq");
-    let leases = dir.path("leases");
-    let pid = dir.path("pid");
-    let range = "--dhcp-range=192.0.2.10,192.0.2.50,255.255.255.0,2m";
-    let args = [
-        "dnsmasq",
-        "--no-daemon",
-        "--conf-file=/dev/null",
-        "--port=0",
-        "--interface=tap0",
-        "--bind-interfaces",
-        "--dhcp-authoritative",
-        "--log-dhcp",
-        range,
-        // dnsmasq's shortest lease is 2 min: short T1/T2 make the renewal happen now.
-        "--dhcp-option=option:T1,4",
-        "--dhcp-option=option:T2,7",
-        "--dhcp-option=option:dns-server,192.0.2.1",
-        &format!("--dhcp-leasefile={}", leases.display()),
-        &format!("--pid-file={}", pid.display()),
-    ];
-    let server = Proc::spawn(&ns, &args, &[]);
+    let server = dnsmasq(
+        &ns,
+        &dir,
+        &[
+            // dnsmasq's shortest lease is 2 min: short T1/T2 make the renewal happen now.
+            "--dhcp-option=option:T1,4",
+            "--dhcp-option=option:T2,7",
+            "--dhcp-option=option:dns-server,192.0.2.1",
+        ],
+    );
     // With the RFC 5227 probe (the default): a few seconds more before "bound".
     let mut c = client(&ns, &[]);
     let bound = c.wait_line("bound ", Duration::from_secs(25));
@@ -248,7 +131,7 @@ fn kea_lease_renewed_and_released() {
     let conf = dir.path("kea.json");
     std::fs::write(&conf, config).unwrap();
     let conf_s = conf.display().to_string();
-    let _server = Proc::spawn(
+    let _server = Proc::spawn_with_env(
         &ns,
         &["kea-dhcp4", "-c", &conf_s],
         &[("KEA_LOCKFILE_DIR", &dir.0), ("KEA_PIDFILE_DIR", &dir.0)],
@@ -306,7 +189,7 @@ fn isc_dhcpd_lease_renewed_and_released() {
         (conf.display().to_string(), leases.display().to_string(), pid.display().to_string());
     // -f foreground, -d log to stderr; its own config, lease and pid files.
     let args = ["dhcpd", "-f", "-d", "-4", "-cf", &conf_s, "-lf", &leases_s, "-pf", &pid_s, "tap0"];
-    let server = Proc::spawn(&ns, &args, &[]);
+    let server = Proc::spawn(&ns, &args);
     let mut c = client(&ns, &["--no-acd"]);
     let bound = c.wait_line("bound ", Duration::from_secs(20));
     assert!(
@@ -336,23 +219,7 @@ fn dnsmasq_rapid_commit_then_init_reboot() {
     }
     let ns = setup("dhcpcrapid");
     let dir = TempDir::new("dhcpc-rapid");
-    let leases = format!("--dhcp-leasefile={}", dir.path("leases").display());
-    let pid = format!("--pid-file={}", dir.path("pid").display());
-    let args = [
-        "dnsmasq",
-        "--no-daemon",
-        "--conf-file=/dev/null",
-        "--port=0",
-        "--interface=tap0",
-        "--bind-interfaces",
-        "--dhcp-authoritative",
-        "--dhcp-rapid-commit",
-        "--log-dhcp",
-        "--dhcp-range=192.0.2.10,192.0.2.50,255.255.255.0,2m",
-        &leases,
-        &pid,
-    ];
-    let server = Proc::spawn(&ns, &args, &[]);
+    let server = dnsmasq(&ns, &dir, &["--dhcp-rapid-commit"]);
     // RFC 4039: DISCOVER with option 80, answered by an ACK; no OFFER, no REQUEST.
     let mut c = client(&ns, &["--no-acd", "--rapid-commit"]);
     let bound = c.wait_line("bound ", Duration::from_secs(20));
@@ -380,24 +247,14 @@ fn dnsmasq_answers_inform_for_static_address() {
     }
     let ns = setup("dhcpcinform");
     let dir = TempDir::new("dhcpc-inform");
-    let leases = format!("--dhcp-leasefile={}", dir.path("leases").display());
-    let pid = format!("--pid-file={}", dir.path("pid").display());
-    let args = [
-        "dnsmasq",
-        "--no-daemon",
-        "--conf-file=/dev/null",
-        "--port=0",
-        "--interface=tap0",
-        "--bind-interfaces",
-        "--dhcp-authoritative",
-        "--log-dhcp",
-        "--dhcp-range=192.0.2.10,192.0.2.50,255.255.255.0,2m",
-        "--dhcp-option=option:dns-server,192.0.2.53",
-        "--dhcp-option=option:domain-name,example.com",
-        &leases,
-        &pid,
-    ];
-    let server = Proc::spawn(&ns, &args, &[]);
+    let server = dnsmasq(
+        &ns,
+        &dir,
+        &[
+            "--dhcp-option=option:dns-server,192.0.2.53",
+            "--dhcp-option=option:domain-name,example.com",
+        ],
+    );
     // RFC 2131 §3.4: a static address asks for the rest with DHCPINFORM.
     let mut c = client(&ns, &["--no-acd", "--inform", "192.0.2.5/24"]);
     let line = c.wait_line("informed ", Duration::from_secs(20));
@@ -421,22 +278,7 @@ fn dnsmasq_naks_init_reboot_then_client_starts_over() {
     }
     let ns = setup("dhcpcnak");
     let dir = TempDir::new("dhcpc-nak");
-    let leases = format!("--dhcp-leasefile={}", dir.path("leases").display());
-    let pid = format!("--pid-file={}", dir.path("pid").display());
-    let args = [
-        "dnsmasq",
-        "--no-daemon",
-        "--conf-file=/dev/null",
-        "--port=0",
-        "--interface=tap0",
-        "--bind-interfaces",
-        "--dhcp-authoritative",
-        "--log-dhcp",
-        "--dhcp-range=192.0.2.10,192.0.2.50,255.255.255.0,2m",
-        &leases,
-        &pid,
-    ];
-    let server = Proc::spawn(&ns, &args, &[]);
+    let server = dnsmasq(&ns, &dir, &[]);
     // The remembered address is outside the range: the authoritative server NAKs the
     // INIT-REBOOT REQUEST; the client gives it up, starts over in INIT and gets another.
     let mut c = client(&ns, &["--no-acd", "--previous", "192.0.2.200"]);

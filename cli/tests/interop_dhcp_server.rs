@@ -8,140 +8,15 @@
 //! Everything (scripts, lease files, logs, pid files) lives in a temporary directory;
 //! only 192.0.2.0/24 is used, inside the namespaces.
 
-use std::io::Read;
-use std::path::PathBuf;
-use std::process::Child;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
-use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
+use dhcp_support::{wait_for, Proc, TempDir};
 use unet_tests::netns::{have_root, Netns};
 
+#[path = "dhcp_support/mod.rs"]
+mod dhcp_support;
+
 const UNET: &str = env!("CARGO_BIN_EXE_unet");
-
-static DIRS: AtomicUsize = AtomicUsize::new(0);
-
-/// A temporary directory, removed on drop.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(test: &str) -> TempDir {
-        let n = DIRS.fetch_add(1, Ordering::Relaxed);
-        let p = std::env::temp_dir().join(format!("unet-{test}-{}-{n}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&p);
-        std::fs::create_dir_all(&p).unwrap();
-        TempDir(p)
-    }
-    fn path(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
-    fn read(&self, name: &str) -> String {
-        std::fs::read_to_string(self.path(name)).unwrap_or_default()
-    }
-    fn script(&self, name: &str, body: &str) -> String {
-        let p = self.path(name);
-        std::fs::write(&p, body).unwrap();
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
-        p.display().to_string()
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-/// A process whose output is collected as it comes; killed and reaped on drop.
-struct Proc {
-    child: Option<Child>,
-    out: Arc<Mutex<String>>,
-    readers: Vec<JoinHandle<()>>,
-}
-
-impl Proc {
-    fn spawn(ns: &Netns, args: &[&str]) -> Proc {
-        let mut cmd = ns.command(args);
-        cmd.stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped());
-        let mut child = cmd.spawn().unwrap_or_else(|e| panic!("spawn {args:?}: {e}"));
-        let out = Arc::new(Mutex::new(String::new()));
-        let mut readers = Vec::new();
-        let pipes: [Option<Box<dyn Read + Send>>; 2] = [
-            child.stdout.take().map(|s| Box::new(s) as Box<dyn Read + Send>),
-            child.stderr.take().map(|s| Box::new(s) as Box<dyn Read + Send>),
-        ];
-        for mut pipe in pipes.into_iter().flatten() {
-            let out = Arc::clone(&out);
-            readers.push(std::thread::spawn(move || {
-                let mut buf = [0u8; 4096];
-                while let Ok(n) = pipe.read(&mut buf) {
-                    if n == 0 {
-                        break;
-                    }
-                    out.lock().unwrap().push_str(&String::from_utf8_lossy(&buf[..n]));
-                }
-            }));
-        }
-        Proc { child: Some(child), out, readers }
-    }
-
-    fn output(&self) -> String {
-        self.out.lock().unwrap().clone()
-    }
-
-    fn signal(&self, sig: &str) {
-        if let Some(c) = &self.child {
-            let _ = std::process::Command::new("kill").args([sig, &c.id().to_string()]).status();
-        }
-    }
-
-    /// SIGTERM, then the exit within 5 s (status 0 expected).
-    fn stop(&mut self) -> String {
-        let mut child = self.child.take().expect("running");
-        let pid = child.id().to_string();
-        let _ = std::process::Command::new("kill").args(["-TERM", &pid]).status();
-        let deadline = Instant::now() + Duration::from_secs(5);
-        let status = loop {
-            if let Some(s) = child.try_wait().unwrap() {
-                break s;
-            }
-            if Instant::now() > deadline {
-                let _ = child.kill();
-                let _ = child.wait();
-                panic!("did not stop within 5 s; output:\n{}", self.output());
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        };
-        for r in self.readers.drain(..) {
-            let _ = r.join();
-        }
-        assert!(status.success(), "exit status {status}; output:\n{}", self.output());
-        self.output()
-    }
-}
-
-impl Drop for Proc {
-    fn drop(&mut self) {
-        if let Some(mut c) = self.child.take() {
-            let _ = c.kill();
-            let _ = c.wait();
-        }
-    }
-}
-
-/// Waits until `f` gives `Some`, at most `within`.
-fn wait_for<T>(within: Duration, what: &str, mut f: impl FnMut() -> Option<T>) -> T {
-    let deadline = Instant::now() + within;
-    loop {
-        if let Some(v) = f() {
-            return v;
-        }
-        assert!(Instant::now() < deadline, "{what}: not within {within:?}");
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Mode {
