@@ -5,7 +5,7 @@ mod server_support;
 use server_support::*;
 
 use std::net::Ipv4Addr;
-use unet_dhcp::server::{ServerConfig, CLIENT_PORT, SERVER_PORT};
+use unet_dhcp::server::{MemoryStore, Server, ServerConfig, CLIENT_PORT, SERVER_PORT};
 use unet_dhcp::{Flags, MessageType};
 
 const A10: Ipv4Addr = Ipv4Addr::new(192, 0, 2, 10);
@@ -137,15 +137,20 @@ fn rfc2131_4_3_2_selecting_ack_and_lease_time_clamped() {
     assert_eq!(exchange(&mut s, at(2), &req).unwrap().u32_option(51), Some(86400));
 }
 
-#[test]
-fn rfc2131_4_3_2_selecting_another_server_withdraws_our_offer() {
+/// A pool of the single address A10, offered without a probe.
+fn one_address_server() -> Server<'static, MemoryStore> {
     let cfg = ServerConfig::builder()
         .subnet(Ipv4Addr::new(192, 0, 2, 0), 24)
         .range(A10, A10)
         .probe(None)
         .build()
         .unwrap();
-    let mut s = server(cfg, 16);
+    server(cfg, 16)
+}
+
+#[test]
+fn rfc2131_4_3_2_selecting_another_server_withdraws_our_offer() {
+    let mut s = one_address_server();
     let o = exchange(&mut s, at(0), &Msg::new(MessageType::DISCOVER, mac(1))).unwrap();
     let req = Msg::new(MessageType::REQUEST, mac(1))
         .requested(o.yiaddr())
@@ -223,13 +228,7 @@ fn rfc2131_4_3_3_decline_quarantines_the_address() {
 
 #[test]
 fn rfc2131_4_3_4_release_frees_the_address() {
-    let cfg = ServerConfig::builder()
-        .subnet(Ipv4Addr::new(192, 0, 2, 0), 24)
-        .range(A10, A10)
-        .probe(None)
-        .build()
-        .unwrap();
-    let mut s = server(cfg, 16);
+    let mut s = one_address_server();
     let a = lease(&mut s, at(0), mac(1)).unwrap();
     assert!(exchange(&mut s, at(1), &Msg::new(MessageType::DISCOVER, mac(2))).is_none());
     let rel = Msg::new(MessageType::RELEASE, mac(1)).ciaddr(a.yiaddr()).server_id(SERVER);
