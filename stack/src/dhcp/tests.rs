@@ -117,6 +117,37 @@ fn reply_frame(kind: MessageType, xid: u32, dst: Ipv4Addr) -> Vec<u8> {
     f
 }
 
+/// The DISCOVER sent, answered by an OFFER and then the REQUEST by an ACK, both broadcast.
+fn offer_and_ack(h: &mut DhcpHost<'_, '_>, t0: Instant) {
+    let out = drain(h, t0);
+    let x = xid(&out[0].5);
+    h.handle_frame(t0, &reply_frame(MessageType::OFFER, x, Ipv4Addr::BROADCAST));
+    drain(h, t0);
+    h.handle_frame(t0, &reply_frame(MessageType::ACK, x, Ipv4Addr::BROADCAST));
+    drain(h, t0);
+}
+
+/// An Ethernet/ARP frame (RFC 826): `op` 1 request, 2 reply; the Ethernet source is `sha`.
+fn arp_frame(
+    dst: [u8; 6],
+    op: u8,
+    sha: [u8; 6],
+    spa: Ipv4Addr,
+    tha: [u8; 6],
+    tpa: Ipv4Addr,
+) -> Vec<u8> {
+    let mut arp = vec![0u8; 42];
+    arp[..6].copy_from_slice(&dst);
+    arp[6..12].copy_from_slice(&sha);
+    arp[12..14].copy_from_slice(&[8, 6]);
+    arp[14..22].copy_from_slice(&[0, 1, 8, 0, 6, 4, 0, op]);
+    arp[22..28].copy_from_slice(&sha);
+    arp[28..32].copy_from_slice(&spa.octets());
+    arp[32..38].copy_from_slice(&tha);
+    arp[38..42].copy_from_slice(&tpa.octets());
+    arp
+}
+
 fn xid(payload: &[u8]) -> u32 {
     Repr::parse(&Message::new_checked(payload).unwrap()).unwrap().xid
 }
@@ -177,24 +208,12 @@ fn rfc2131_4_1_unaddressed_exchange_then_address_on_the_stack() {
 fn rfc5227_probe_conflict_declines() {
     let mut h = host(true);
     let t0 = Instant::ZERO;
-    let out = drain(&mut h, t0);
-    let x = xid(&out[0].5);
-    h.handle_frame(t0, &reply_frame(MessageType::OFFER, x, Ipv4Addr::BROADCAST));
-    drain(&mut h, t0);
-    h.handle_frame(t0, &reply_frame(MessageType::ACK, x, Ipv4Addr::BROADCAST));
-    drain(&mut h, t0);
+    offer_and_ack(&mut h, t0);
     let ev = events(&mut h, t0);
     assert_eq!(dhcp_events(&ev), [DhcpEvent::Check(ADDR)]);
     assert_eq!(h.stack.ipv4_addr(), None, "not usable while probing");
     // Another host answers the probe: an ARP reply from ADDR.
-    let mut arp = vec![0u8; 42];
-    arp[..6].copy_from_slice(&MAC);
-    arp[6..12].copy_from_slice(&[2, 9, 9, 9, 9, 9]);
-    arp[12..14].copy_from_slice(&[8, 6]);
-    arp[14..22].copy_from_slice(&[0, 1, 8, 0, 6, 4, 0, 2]);
-    arp[22..28].copy_from_slice(&[2, 9, 9, 9, 9, 9]);
-    arp[28..32].copy_from_slice(&ADDR.octets());
-    arp[32..38].copy_from_slice(&MAC);
+    let arp = arp_frame(MAC, 2, [2, 9, 9, 9, 9, 9], ADDR, MAC, Ipv4Addr::UNSPECIFIED);
     let t = Instant::from_millis(500);
     h.handle_frame(t, &arp);
     let ev = events(&mut h, t);
@@ -211,22 +230,10 @@ fn rfc5227_probe_conflict_declines() {
 fn rfc2131_4_4_6_release_leaves_from_the_address_then_removes_it() {
     let mut h = host(false);
     let t0 = Instant::ZERO;
-    let out = drain(&mut h, t0);
-    let x = xid(&out[0].5);
-    h.handle_frame(t0, &reply_frame(MessageType::OFFER, x, Ipv4Addr::BROADCAST));
-    drain(&mut h, t0);
-    h.handle_frame(t0, &reply_frame(MessageType::ACK, x, Ipv4Addr::BROADCAST));
-    drain(&mut h, t0);
+    offer_and_ack(&mut h, t0);
     events(&mut h, t0);
     // The server's MAC is known (say from an earlier exchange): seed ARP with a request.
-    let mut arp = vec![0u8; 42];
-    arp[..6].copy_from_slice(&[0xff; 6]);
-    arp[6..12].copy_from_slice(&SERVER_MAC);
-    arp[12..14].copy_from_slice(&[8, 6]);
-    arp[14..22].copy_from_slice(&[0, 1, 8, 0, 6, 4, 0, 1]);
-    arp[22..28].copy_from_slice(&SERVER_MAC);
-    arp[28..32].copy_from_slice(&SERVER.octets());
-    arp[38..42].copy_from_slice(&ADDR.octets());
+    let arp = arp_frame([0xff; 6], 1, SERVER_MAC, SERVER, [0; 6], ADDR);
     let t = Instant::from_secs(1);
     h.handle_frame(t, &arp);
     drain(&mut h, t);
