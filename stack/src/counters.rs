@@ -132,7 +132,8 @@ counters! {
     // --- IGMP ---
     /// IGMP message with a bad checksum or malformed body.
     igmp_malformed,
-    /// IGMP message a host does not act upon (leave, version 3 report, DVMRP…).
+    /// IGMP message a host does not act upon (leave, version 3 report, DVMRP…; every
+    /// message when built without the `igmp` feature).
     igmp_ignored,
 
     // --- UDP ---

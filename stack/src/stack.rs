@@ -321,7 +321,8 @@ impl Core<'_> {
             self.link.pending.poll_timeout(),
             self.link.acd.poll_timeout(),
             reassembly.poll_timeout(),
-            self.igmp.poll_timeout(),
+            // Without the `igmp` feature its reports never go out: no timer to wait for.
+            self.igmp.poll_timeout().filter(|_| cfg!(feature = "igmp")),
             self.tcp.poll_timeout(),
         ]
         .into_iter()

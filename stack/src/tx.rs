@@ -55,7 +55,11 @@ impl Core<'_> {
 
     /// IGMP reports and leaves from the membership machine (RFC 2236 §3): TTL 1 and
     /// Router Alert (RFC 2236 §2, RFC 2113).
+    /// Built without the `igmp` feature: nothing (groups are joined at the link only).
     pub(crate) fn transmit_igmp(&mut self, now: Instant, buf: &mut [u8]) -> Step {
+        if !cfg!(feature = "igmp") {
+            return Step::Idle;
+        }
         // Reports wait for a usable address (the machine repeats them anyway).
         let Some(src) = self.usable_addr() else { return Step::Idle };
         let Some((repr, dst)) = self.igmp.poll_transmit(now) else { return Step::Idle };
@@ -76,7 +80,11 @@ impl Core<'_> {
     }
 
     /// IGMP in: queries set report timers, others' reports suppress ours.
+    /// Built without the `igmp` feature: every IGMP message is ignored (counted).
     pub(crate) fn receive_igmp(&mut self, now: Instant, d: &Datagram<'_>) {
+        if !cfg!(feature = "igmp") {
+            return bump(&mut self.counters.igmp_ignored);
+        }
         let parsed = igmp::Packet::new_checked(d.payload)
             .and_then(|p| igmp::Repr::parse(&igmp::Packet::new_unchecked(p.into_inner())));
         let Ok(repr) = parsed else {
