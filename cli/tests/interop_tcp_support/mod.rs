@@ -16,7 +16,7 @@ use std::ops::ControlFlow;
 use std::path::PathBuf;
 use std::process::Output;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant as StdInstant};
 
@@ -45,38 +45,8 @@ pub const KERNEL_IP: &str = "192.0.2.1";
 
 // ----- the pattern -----
 
-/// Length of the repeating pattern (a prime).
-pub const PATTERN_LEN: usize = 65_521;
-
-/// The documented pattern (cli/src/host/pattern.rs, benches/src/bulk.rs): xorshift64 from
-/// 0x9e3779b97f4a7c15, byte `(x >> 32) & 0xff` of each step.
-pub fn pattern() -> &'static [u8] {
-    static P: OnceLock<Vec<u8>> = OnceLock::new();
-    P.get_or_init(|| {
-        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
-        (0..PATTERN_LEN)
-            .map(|_| {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
-                (x >> 32) as u8
-            })
-            .collect()
-    })
-}
-
-/// Writes the stream's bytes from `offset` on into `buf`.
-pub fn fill(offset: u64, buf: &mut [u8]) {
-    let p = pattern();
-    let mut at = (offset % PATTERN_LEN as u64) as usize;
-    for b in buf.iter_mut() {
-        *b = p[at];
-        at += 1;
-        if at == PATTERN_LEN {
-            at = 0;
-        }
-    }
-}
+// The documented pattern `unet host --tcp-source` sends (cli/src/host/pattern.rs).
+pub use unet::host::pattern::{fill, pattern, PATTERN_LEN};
 
 /// Bytes of `data` (found at `offset` of the stream) that differ from the pattern.
 pub fn mismatches(offset: u64, data: &[u8]) -> u64 {
